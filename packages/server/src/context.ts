@@ -1,0 +1,74 @@
+import type { Config } from './config/config.js';
+import { AuditRepository } from './core/audit/audit-repository.js';
+import { AuthService } from './core/auth/auth-service.js';
+import { CommandQueue } from './core/commands/command-queue.js';
+import { DeviceRepository } from './core/devices/device-repository.js';
+import { GroupRepository } from './core/groups/group-repository.js';
+import { JobQueue } from './core/jobs/job-queue.js';
+import { SettingsRepository } from './core/settings/settings-repository.js';
+import { SetupService } from './core/users/setup-service.js';
+import { UserRepository } from './core/users/user-repository.js';
+import { type Database, migrate, openDatabase } from './db/database.js';
+import { CertificateAuthority } from './pki/certificate-authority.js';
+import { SecretBox } from './pki/secret-box.js';
+
+/** Everything a Steward process works with, built once from the configuration. */
+export interface Context {
+  readonly config: Config;
+  readonly database: Database;
+  readonly box: SecretBox;
+  readonly ca: CertificateAuthority;
+  readonly users: UserRepository;
+  readonly auth: AuthService;
+  readonly setup: SetupService;
+  readonly settings: SettingsRepository;
+  readonly audit: AuditRepository;
+  readonly devices: DeviceRepository;
+  readonly groups: GroupRepository;
+  readonly commands: CommandQueue;
+  readonly jobs: JobQueue;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database, applies migrations, and loads (or creates) the secret key and the CA.
+ *
+ * @example
+ * const ctx = await createContext(loadConfig({ dataDir: '/tmp/steward', noTls: true }));
+ */
+export async function createContext(config: Config, options: { migrate?: boolean } = {}): Promise<Context> {
+  const database = await openDatabase(config.databaseUrl);
+  try {
+    if (options.migrate !== false) await migrate(database);
+    const { db, dialect } = database;
+    const box = SecretBox.loadOrCreate(config.dataDir, config.secretKey);
+    const ca = await CertificateAuthority.loadOrCreate(db, box);
+    const users = new UserRepository(db);
+    const settings = new SettingsRepository(db);
+    const auth = new AuthService(db, users, box, {
+      sessionTtlSeconds: config.sessionTtlSeconds,
+      maxFailedLogins: config.maxFailedLogins,
+      lockoutSeconds: config.lockoutSeconds,
+      issuer: 'Steward',
+    });
+    return Object.freeze({
+      config,
+      database,
+      box,
+      ca,
+      users,
+      auth,
+      settings,
+      setup: new SetupService(db, users, settings, auth),
+      audit: new AuditRepository(db),
+      devices: new DeviceRepository(db, dialect),
+      groups: new GroupRepository(db, dialect),
+      commands: new CommandQueue(db, dialect),
+      jobs: new JobQueue(db, dialect),
+      close: () => database.close(),
+    });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,197 @@
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Dialect } from '../../db/database.js';
+import type { DB, DevicesTable } from '../../db/schema.js';
+import { uuidv7 } from '../ids.js';
+import { type DeviceFilter, deviceFilterExpression } from './device-filter.js';
+import { type EnrollmentState, type Ownership, type Platform, osVersionKey } from './device-model.js';
+
+export type DeviceRow = Selectable<DevicesTable>;
+
+export interface NewDevice {
+  platform: Platform;
+  ownership: Ownership;
+  enrollmentState?: EnrollmentState;
+  name: string;
+  serialNumber?: string | null;
+  udid?: string | null;
+  hardwareId?: string | null;
+  imei?: string | null;
+  model?: string | null;
+  osVersion?: string | null;
+  assignedUser?: string | null;
+  inventory?: Record<string, unknown>;
+}
+
+/** Sort keys the device list accepts, mapped to their columns. Anything else is refused. */
+export const DEVICE_SORT_KEYS = Object.freeze({
+  name: 'name',
+  platform: 'platform',
+  osVersion: 'os_version_key',
+  lastSeenAt: 'last_seen_at',
+  enrolledAt: 'enrolled_at',
+  createdAt: 'created_at',
+  serialNumber: 'serial_number',
+  complianceState: 'compliance_state',
+} as const);
+export type DeviceSortKey = keyof typeof DEVICE_SORT_KEYS;
+
+export interface DeviceListQuery {
+  filter: DeviceFilter;
+  sort: DeviceSortKey;
+  order: 'asc' | 'desc';
+  offset: number;
+  limit: number;
+}
+
+/** Inventory facts with a typed column; everything else is kept in the `inventory` JSON. */
+export interface InventoryUpdate {
+  name?: string | undefined;
+  serialNumber?: string | null | undefined;
+  model?: string | null | undefined;
+  osVersion?: string | null | undefined;
+  imei?: string | null | undefined;
+  /** Merged into the stored inventory object, key by key. */
+  facts?: Record<string, unknown> | undefined;
+}
+
+export class DeviceRepository {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly dialect: Dialect,
+  ) {}
+
+  async create(input: NewDevice, db: Kysely<DB> = this.db): Promise<DeviceRow> {
+    const now = Date.now();
+    const state = input.enrollmentState ?? 'enrolled';
+    const row: DeviceRow = {
+      id: uuidv7(now),
+      platform: input.platform,
+      ownership: input.ownership,
+      enrollment_state: state,
+      name: input.name,
+      serial_number: input.serialNumber ?? null,
+      udid: input.udid ?? null,
+      hardware_id: input.hardwareId ?? null,
+      imei: input.imei ?? null,
+      model: input.model ?? null,
+      os_version: input.osVersion ?? null,
+      os_version_key: osVersionKey(input.osVersion),
+      assigned_user: input.assignedUser ?? null,
+      compliance_state: 'unknown',
+      last_seen_at: state === 'enrolled' ? now : null,
+      enrolled_at: state === 'enrolled' ? now : null,
+      inventory: JSON.stringify(input.inventory ?? {}),
+      created_at: now,
+      updated_at: now,
+    };
+    await db.insertInto('devices').values(row).execute();
+    return row;
+  }
+
+  get(id: string): Promise<DeviceRow | undefined> {
+    return this.db.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async list(query: DeviceListQuery): Promise<{ items: DeviceRow[]; total: number }> {
+    const column = DEVICE_SORT_KEYS[query.sort];
+    const direction = query.order === 'desc' ? sql`desc` : sql`asc`;
+    // Same null placement on both dialects: devices that never reported a value sort last.
+    const [items, count] = await Promise.all([
+      this.db
+        .selectFrom('devices')
+        .selectAll()
+        .where((eb) => deviceFilterExpression(eb, query.filter, this.dialect))
+        .orderBy(sql`${sql.ref(column)} ${direction} nulls last`)
+        .orderBy('id', query.order)
+        .offset(query.offset)
+        .limit(query.limit)
+        .execute(),
+      this.db
+        .selectFrom('devices')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where((eb) => deviceFilterExpression(eb, query.filter, this.dialect))
+        .executeTakeFirstOrThrow(),
+    ]);
+    return { items, total: Number(count.n) };
+  }
+
+  /** Ids of the devices matching `filter`, in id order. */
+  async idsMatching(filter: DeviceFilter): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('devices')
+      .select('id')
+      .where((eb) => deviceFilterExpression(eb, filter, this.dialect))
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  async existing(ids: readonly string[]): Promise<string[]> {
+    const found: string[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('devices')
+        .select('id')
+        .where('id', 'in', ids.slice(i, i + 500))
+        .execute();
+      found.push(...rows.map((r) => r.id));
+    }
+    return found;
+  }
+
+  async update(
+    id: string,
+    changes: { name?: string | undefined; assignedUser?: string | null | undefined; ownership?: Ownership | undefined },
+    db: Kysely<DB> = this.db,
+  ): Promise<void> {
+    await db
+      .updateTable('devices')
+      .set({
+        ...(changes.name !== undefined ? { name: changes.name } : {}),
+        ...(changes.assignedUser !== undefined ? { assigned_user: changes.assignedUser } : {}),
+        ...(changes.ownership !== undefined ? { ownership: changes.ownership } : {}),
+        updated_at: Date.now(),
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async setEnrollmentState(id: string, state: EnrollmentState, db: Kysely<DB> = this.db): Promise<void> {
+    const now = Date.now();
+    await db
+      .updateTable('devices')
+      .set({ enrollment_state: state, updated_at: now, ...(state === 'enrolled' ? { enrolled_at: now } : {}) })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async delete(id: string, db: Kysely<DB> = this.db): Promise<void> {
+    await db.deleteFrom('devices').where('id', '=', id).execute();
+  }
+
+  async touch(id: string, at = Date.now()): Promise<void> {
+    await this.db.updateTable('devices').set({ last_seen_at: at }).where('id', '=', id).execute();
+  }
+
+  /** Stores reported inventory: typed columns where they exist, the rest merged into the JSON. */
+  async applyInventory(id: string, update: InventoryUpdate, db: Kysely<DB> = this.db): Promise<void> {
+    const current = await db.selectFrom('devices').select(['inventory']).where('id', '=', id).executeTakeFirst();
+    if (!current) return;
+    const facts = { ...(JSON.parse(current.inventory) as Record<string, unknown>), ...(update.facts ?? {}) };
+    const now = Date.now();
+    await db
+      .updateTable('devices')
+      .set({
+        ...(update.name !== undefined ? { name: update.name } : {}),
+        ...(update.serialNumber !== undefined ? { serial_number: update.serialNumber } : {}),
+        ...(update.model !== undefined ? { model: update.model } : {}),
+        ...(update.imei !== undefined ? { imei: update.imei } : {}),
+        ...(update.osVersion !== undefined ? { os_version: update.osVersion, os_version_key: osVersionKey(update.osVersion) } : {}),
+        inventory: JSON.stringify(facts),
+        last_seen_at: now,
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+}

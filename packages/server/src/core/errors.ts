@@ -1,0 +1,56 @@
+/**
+ * The error catalogue: every error a client can see has a stable code, an HTTP status and a message.
+ * Clients branch on `code`; messages may be reworded. Documented in `docs/errors.md`.
+ */
+export const ERRORS = Object.freeze({
+  bad_request: { status: 400, message: 'The request is malformed.' },
+  validation_failed: { status: 400, message: 'The request does not match the schema.' },
+  invalid_json: { status: 400, message: 'The body is not valid JSON.' },
+  invalid_path: { status: 400, message: 'The request path is not in canonical form.' },
+  invalid_sort: { status: 400, message: 'The sort key is not one of the allowed keys.' },
+  invalid_cursor: { status: 400, message: 'The paging cursor is not valid.' },
+  invalid_filter: { status: 400, message: 'The filter is not valid.' },
+  unauthenticated: { status: 401, message: 'Sign in or present a valid API token.' },
+  invalid_credentials: { status: 401, message: 'E-mail or password is wrong.' },
+  mfa_required: { status: 401, message: 'This account requires a one-time code.' },
+  invalid_mfa_code: { status: 401, message: 'The one-time code is wrong.' },
+  account_locked: { status: 423, message: 'Too many failed sign-ins; the account is locked for a while.' },
+  too_many_requests: { status: 429, message: 'Too many requests; slow down.' },
+  forbidden: { status: 403, message: 'Your role does not allow this.' },
+  not_found: { status: 404, message: 'Not found.' },
+  route_not_found: { status: 404, message: 'No such route.' },
+  method_not_allowed: { status: 405, message: 'Method not allowed.' },
+  conflict: { status: 409, message: 'The request conflicts with the current state.' },
+  email_taken: { status: 409, message: 'A user with this e-mail already exists.' },
+  name_taken: { status: 409, message: 'The name is already in use.' },
+  setup_done: { status: 409, message: 'Setup is already complete.' },
+  invalid_setup_token: { status: 401, message: 'The setup link is invalid or has been used.' },
+  last_admin: { status: 409, message: 'The last admin cannot be removed or demoted.' },
+  mfa_not_enrolled: { status: 409, message: 'Multi-factor authentication has not been set up.' },
+  mfa_already_enabled: { status: 409, message: 'Multi-factor authentication is already enabled.' },
+  command_not_cancellable: { status: 409, message: 'The command has no deliveries left to cancel.' },
+  command_not_applicable: { status: 422, message: 'The command does not apply to these devices.' },
+  empty_target: { status: 422, message: 'The target matches no device.' },
+  payload_too_large: { status: 413, message: 'The body is too large.' },
+  unsupported_media_type: { status: 415, message: 'Unsupported content type.' },
+  service_unavailable: { status: 503, message: 'A dependency is unavailable.' },
+  internal: { status: 500, message: 'Internal error.' },
+} as const satisfies Record<string, { status: number; message: string }>);
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** An error that maps onto the catalogue; thrown anywhere, rendered by the API's error handler. */
+export class StewardError extends Error {
+  override name = 'StewardError';
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly details?: unknown,
+  ) {
+    super(message ?? ERRORS[code].message);
+    this.status = ERRORS[code].status;
+  }
+}
+
+export const notFound = (what: string): StewardError => new StewardError('not_found', `${what} not found.`);

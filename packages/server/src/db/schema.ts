@@ -1,0 +1,175 @@
+import type { Generated } from 'kysely';
+
+/*
+ * Column conventions, identical on SQLite and PostgreSQL so one code path serves both:
+ * - times are integers, milliseconds since the Unix epoch, UTC;
+ * - identifiers are UUID strings (time-ordered v7, so they also sort by creation);
+ * - booleans are 0/1 integers;
+ * - free-form structures are JSON text.
+ */
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  display_name: string | null;
+  password_hash: string;
+  role: string;
+  totp_secret_sealed: string | null;
+  totp_enabled: number;
+  recovery_codes: string | null;
+  failed_logins: number;
+  locked_until: number | null;
+  disabled: number;
+  created_at: number;
+  updated_at: number;
+  last_login_at: number | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  last_seen_at: number;
+  source_ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  role: string;
+  token_hash: string;
+  prefix: string;
+  created_by: string | null;
+  created_at: number;
+  expires_at: number | null;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  at: number;
+  actor_type: string;
+  actor_id: string | null;
+  actor_label: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  outcome: string;
+  status_code: number | null;
+  request_id: string | null;
+  source_ip: string | null;
+  details: string | null;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: number;
+}
+
+export interface CertificateAuthoritiesTable {
+  name: string;
+  certificate_pem: string;
+  private_key_sealed: string;
+  created_at: number;
+}
+
+export interface DevicesTable {
+  id: string;
+  platform: string;
+  ownership: string;
+  enrollment_state: string;
+  name: string;
+  serial_number: string | null;
+  udid: string | null;
+  hardware_id: string | null;
+  imei: string | null;
+  model: string | null;
+  os_version: string | null;
+  os_version_key: string | null;
+  assigned_user: string | null;
+  compliance_state: string;
+  last_seen_at: number | null;
+  enrolled_at: number | null;
+  inventory: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface GroupsTable {
+  id: string;
+  name: string;
+  description: string | null;
+  kind: string;
+  filter: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface GroupMembersTable {
+  group_id: string;
+  device_id: string;
+  added_at: number;
+}
+
+export interface CommandsTable {
+  id: string;
+  kind: string;
+  type: string;
+  platform: string | null;
+  payload: string;
+  target: string;
+  created_by_type: string;
+  created_by_id: string | null;
+  created_by_label: string | null;
+  created_at: number;
+  expires_at: number;
+  device_count: number;
+}
+
+export interface CommandDeliveriesTable {
+  seq: Generated<number>;
+  command_id: string;
+  device_id: string;
+  state: string;
+  attempts: number;
+  sent_at: number | null;
+  completed_at: number | null;
+  updated_at: number;
+  result: string | null;
+  error: string | null;
+}
+
+export interface JobsTable {
+  id: string;
+  kind: string;
+  payload: string;
+  unique_key: string | null;
+  state: string;
+  run_at: number;
+  attempts: number;
+  max_attempts: number;
+  locked_by: string | null;
+  locked_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DB {
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  audit_events: AuditEventsTable;
+  settings: SettingsTable;
+  certificate_authorities: CertificateAuthoritiesTable;
+  devices: DevicesTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  commands: CommandsTable;
+  command_deliveries: CommandDeliveriesTable;
+  jobs: JobsTable;
+}

@@ -1,0 +1,25 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Context } from '../context.js';
+import { JobRunner } from './job-runner.js';
+
+/** The background jobs every deployment runs, with their periods. */
+export function createJobRunner(ctx: Context, log: FastifyBaseLogger): JobRunner {
+  const { db } = ctx.database;
+  return new JobRunner(
+    ctx.jobs,
+    {
+      'commands.expire': async () => {
+        const expired = await ctx.commands.expireDue();
+        if (expired) log.info({ expired }, 'expired undelivered commands');
+      },
+      'sessions.prune': async () => {
+        await db.deleteFrom('sessions').where('expires_at', '<', Date.now()).execute();
+      },
+    },
+    [
+      { kind: 'commands.expire', everyMs: 60_000 },
+      { kind: 'sessions.prune', everyMs: 3_600_000 },
+    ],
+    log,
+  );
+}
