@@ -23,8 +23,10 @@ function storageOptions(command: Command): Command {
     );
 }
 
-function configFrom(options: ConfigInput) {
-  return loadConfig(withEnvironment({ ...options, noTls: true }));
+/** Configuration for the offline commands: only the storage options matter there. */
+function configFrom(options: Pick<ConfigInput, 'dataDir' | 'databaseUrl' | 'secretKey'>) {
+  const { dataDir, databaseUrl, secretKey } = options;
+  return loadConfig(withEnvironment({ dataDir, databaseUrl, secretKey, noTls: true, role: 'all' }));
 }
 
 function role(value: string): RoleName {

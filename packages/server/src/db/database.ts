@@ -71,11 +71,16 @@ export async function migrate(database: Database): Promise<string[]> {
       return out;
     },
   };
+  // Kysely looks for its bookkeeping tables in every schema unless told which one: name ours, so a
+  // second Steward (or a test) in another schema of the same database is never mistaken for this one.
+  const schema =
+    database.dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(database.db)).rows[0]?.schema : undefined;
   const migrator = new Migrator({
     db: database.db,
     provider,
     migrationTableName: 'steward_migrations',
     migrationLockTableName: 'steward_migrations_lock',
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));

@@ -229,15 +229,15 @@ export const commandRoutes: RouteModule = (app, ctx) => {
         tags: ['commands'],
         summary: 'Cancel the deliveries not yet sent (optionally for one device)',
         params: IdParams,
-        body: Type.Optional(Type.Object({ deviceId: Type.Optional(Uuid) }, { additionalProperties: false })),
+        querystring: Type.Object({ deviceId: Type.Optional(Uuid) }, { additionalProperties: false }),
         response: { 200: Type.Object({ cancelled: Type.Integer() }) },
       },
     },
     async (request) => {
       const { id } = request.params;
-      request.auditTarget = { type: 'command', id, details: request.body };
+      request.auditTarget = { type: 'command', id, details: request.query };
       if (!(await ctx.commands.get(id))) throw notFound('Command');
-      const cancelled = await ctx.commands.cancel(id, request.body?.deviceId);
+      const cancelled = await ctx.commands.cancel(id, request.query.deviceId);
       if (cancelled === 0) throw new StewardError('command_not_cancellable');
       return { cancelled };
     },
