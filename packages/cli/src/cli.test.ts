@@ -71,9 +71,17 @@ for (const database of TEST_DATABASES) {
         running.push(first);
         expect(first.output()).not.toMatch(/setup/);
         const auth = { authorization: `Bearer ${secret}` };
-        const created = await fetch(`${first.url}/api/v1/groups`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Field workers', kind: 'static' }) });
+        const created = await fetch(`${first.url}/api/v1/groups`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'Field workers', kind: 'static' }),
+        });
         expect(created.status).toBe(201);
-        const login = await fetch(`${first.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'root@example.test', password: 'a good long password' }) });
+        const login = await fetch(`${first.url}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: 'root@example.test', password: 'a good long password' }),
+        });
         expect(login.status).toBe(200);
         expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
         const metrics = await (await fetch(`${first.url}/metrics`)).text();
@@ -124,10 +132,14 @@ describe('steward serve on a fresh data dir', () => {
       expect(peer).toBe(x509.fingerprint256);
       const token = new URL(setupUrl!).searchParams.get('token');
       const setup = await new Promise<number>((resolve, reject) => {
-        const req = request(`${served.url}/api/v1/setup`, { method: 'POST', rejectUnauthorized: false, headers: { 'content-type': 'application/json' } }, (res) => {
-          resolve(res.statusCode ?? 0);
-          res.resume();
-        });
+        const req = request(
+          `${served.url}/api/v1/setup`,
+          { method: 'POST', rejectUnauthorized: false, headers: { 'content-type': 'application/json' } },
+          (res) => {
+            resolve(res.statusCode ?? 0);
+            res.resume();
+          },
+        );
         req.on('error', reject);
         req.end(JSON.stringify({ token, email: 'first@example.test', password: 'the very first password' }));
       });

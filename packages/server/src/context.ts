@@ -3,6 +3,7 @@ import { AuditRepository } from './core/audit/audit-repository.js';
 import { AuthService } from './core/auth/auth-service.js';
 import { CommandQueue } from './core/commands/command-queue.js';
 import { DeviceRepository } from './core/devices/device-repository.js';
+import { EnrollmentRepository } from './core/enrollment/enrollment-repository.js';
 import { GroupRepository } from './core/groups/group-repository.js';
 import { JobQueue } from './core/jobs/job-queue.js';
 import { SettingsRepository } from './core/settings/settings-repository.js';
@@ -27,6 +28,7 @@ export interface Context {
   readonly groups: GroupRepository;
   readonly commands: CommandQueue;
   readonly jobs: JobQueue;
+  readonly enrollments: EnrollmentRepository;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export async function createContext(config: Config, options: { migrate?: boolean
       groups: new GroupRepository(db, dialect),
       commands: new CommandQueue(db, dialect),
       jobs: new JobQueue(db, dialect),
+      enrollments: new EnrollmentRepository(db, box),
       close: () => database.close(),
     });
   } catch (error) {

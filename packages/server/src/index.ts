@@ -6,3 +6,7 @@ export { type Database, migrate, openDatabase } from './db/database.js';
 export { ROLES, PERMISSIONS, type RoleName, isRole, can } from './core/permissions.js';
 export { StewardError, ERRORS } from './core/errors.js';
 export { PLATFORMS, type Platform } from './core/devices/device-model.js';
+export { signCms, verifyCms } from './pki/cms.js';
+export { buildPlist, parsePlist, parsePlistDict, type PlistDict, type PlistValue } from './protocols/apple/plist.js';
+export { startApnsStandIn, type ApnsStandIn } from './protocols/apple/apns/apns-stand-in.js';
+export { CertificateAuthority } from './pki/certificate-authority.js';

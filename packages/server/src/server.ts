@@ -34,7 +34,7 @@ export async function startServer(config: Config, options: { logger?: boolean | 
 
     const app = await buildApp(ctx, { https, logger: options.logger });
     if (config.roles.includes('worker')) {
-      runner = createJobRunner(ctx, app.log);
+      runner = createJobRunner(ctx, app.log, app.adapters);
       await runner.start();
     }
     const setupToken = await ctx.setup.issueToken();

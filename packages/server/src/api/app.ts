@@ -12,7 +12,10 @@ import { can } from '../core/permissions.js';
 import { auditRoutes } from './audit-events/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { commandRoutes } from './commands/routes.js';
+import { consoleRoutes } from './console/routes.js';
+import { type Adapters, createAdapters } from '../protocols/index.js';
 import { deviceRoutes } from './devices/routes.js';
+import { enrollmentRoutes } from './enrollments/routes.js';
 import { groupRoutes } from './groups/routes.js';
 import { Metrics } from './metrics.js';
 import type { App, RouteAuth, RouteModule } from './route-config.js';
@@ -26,11 +29,25 @@ export const BODY_LIMIT = 1024 * 1024;
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Route modules of the admin API, in registration order. Protocol adapters register their own. */
-const API_MODULES: RouteModule[] = [systemRoutes, setupRoutes, authRoutes, userRoutes, tokenRoutes, deviceRoutes, groupRoutes, commandRoutes, auditRoutes];
+const API_MODULES: RouteModule[] = [
+  systemRoutes,
+  setupRoutes,
+  authRoutes,
+  userRoutes,
+  tokenRoutes,
+  deviceRoutes,
+  groupRoutes,
+  commandRoutes,
+  auditRoutes,
+  enrollmentRoutes,
+  consoleRoutes,
+];
 
 export interface AppOptions {
   https?: { cert: string; key: string } | undefined;
   logger?: boolean | object;
+  /** The protocol adapters; built here when not given (tests). */
+  adapters?: Adapters;
 }
 
 /**
@@ -61,8 +78,8 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
     route.config ??= {};
     // The documentation UI's own routes are the only plugin routes exposed without credentials.
     if (route.url.startsWith('/api/docs')) (route.config as { auth?: string }).auth = 'public';
-    const auth = (route.config as { auth?: RouteEntry['auth'] }).auth;
-    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url, auth });
+    const { auth, readOnly } = route.config as { auth?: RouteEntry['auth']; readOnly?: boolean };
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url, auth, readOnly: readOnly === true });
   });
 
   app.addHook('onRequest', async (request, reply) => {
@@ -78,7 +95,7 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
 
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-request-id', request.id);
-    if (MUTATING.has(request.method) && (request.url.startsWith('/api/') || reply.statusCode === 404)) {
+    if (MUTATING.has(request.method) && !request.routeOptions.config.readOnly && (request.url.startsWith('/api/') || reply.statusCode === 404)) {
       await writeAudit(ctx, request, reply).catch((error) => request.log.error({ err: error }, 'audit write failed'));
     }
     return payload;
@@ -107,7 +124,10 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
-  for (const module of API_MODULES) await app.register(async (scope) => module(scope as App, ctx));
+  const adapters = options.adapters ?? createAdapters(ctx, app.log);
+  app.decorate('adapters', adapters);
+  if (!options.adapters) app.addHook('onClose', () => adapters.close());
+  for (const module of [...adapters.routes, ...API_MODULES]) await app.register(async (scope) => module(scope as App, ctx));
   app.get('/api/v1/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
   app.get('/metrics', { config: { auth: 'public' }, schema: { hide: true } }, async (_request, reply) => {
     reply.type(metrics.contentType);
@@ -121,6 +141,7 @@ export interface RouteEntry {
   method: string;
   url: string;
   auth: RouteAuth | undefined;
+  readOnly: boolean;
 }
 
 /** Every route registered with the protection it declared, for the generated auth matrix test. */
@@ -192,7 +213,8 @@ async function writeAudit(ctx: Context, request: FastifyRequest, reply: FastifyR
 
 function containsNul(value: unknown, depth = 0): boolean {
   if (typeof value === 'string') return value.includes('\u0000');
-  if (depth > 64 || value === null || typeof value !== 'object') return false;
+  // Raw bodies (device protocols) are bytes, not text: they are the protocol parser's to judge.
+  if (depth > 64 || value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return false;
   for (const [key, inner] of Object.entries(value)) if (key.includes('\u0000') || containsNul(inner, depth + 1)) return true;
   return false;
 }

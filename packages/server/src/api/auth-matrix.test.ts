@@ -13,6 +13,19 @@ const PUBLIC_ROUTES = new Set([
   'GET /api/v1/setup',
   'POST /api/v1/setup',
   'POST /api/v1/auth/login',
+  // The web console's static files (HTML, scripts, styles): they hold no data, and the sign-in page
+  // must load before anyone has credentials. Everything they show comes from the API, which checks.
+  // The wildcard never answers for /api/ paths: those stay 404s (see the path-tricks test below).
+  'GET /',
+  'GET /*',
+  // Device-facing protocol endpoints: the device proves itself with its certificate (Mdm-Signature),
+  // or holds a single-use challenge (SCEP) or an enrollment link's secret token.
+  'PUT /mdm/checkin',
+  'PUT /mdm/connect',
+  'GET /enroll/:token',
+  'GET /enroll/:token/apple.mobileconfig',
+  'GET /scep',
+  'POST /scep',
 ]);
 
 const SOME_ID = '0190f5a2-0000-7000-8000-000000000001';

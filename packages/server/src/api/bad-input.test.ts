@@ -24,14 +24,40 @@ for (const database of TEST_DATABASES) {
         ['missing field', () => post('/api/v1/groups', { kind: 'static' }), 400, 'validation_failed'],
         ['malformed JSON', () => post('/api/v1/groups', '{"name": "g", "kind": ', { 'content-type': 'application/json' }), 400, 'invalid_json'],
         ['empty JSON body', () => post('/api/v1/groups', '', { 'content-type': 'application/json' }), 400, 'bad_request'],
-        ['wrong content type', () => post('/api/v1/groups', 'name=g&kind=static', { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'unsupported_media_type'],
-        ['body over 1 MiB', () => post('/api/v1/groups', JSON.stringify({ name: 'g', kind: 'static', description: 'x'.repeat(1_100_000) }), { 'content-type': 'application/json' }), 413, 'payload_too_large'],
-        ['__proto__ key', () => post('/api/v1/groups', '{"name":"g","kind":"static","__proto__":{"admin":true}}', { 'content-type': 'application/json' }), 400, 'invalid_json'],
-        ['constructor.prototype', () => post('/api/v1/groups', '{"name":"g","kind":"static","constructor":{"prototype":{"x":1}}}', { 'content-type': 'application/json' }), 400, 'invalid_json'],
+        [
+          'wrong content type',
+          () => post('/api/v1/groups', 'name=g&kind=static', { 'content-type': 'application/x-www-form-urlencoded' }),
+          415,
+          'unsupported_media_type',
+        ],
+        [
+          'body over 1 MiB',
+          () =>
+            post('/api/v1/groups', JSON.stringify({ name: 'g', kind: 'static', description: 'x'.repeat(1_100_000) }), { 'content-type': 'application/json' }),
+          413,
+          'payload_too_large',
+        ],
+        [
+          '__proto__ key',
+          () => post('/api/v1/groups', '{"name":"g","kind":"static","__proto__":{"admin":true}}', { 'content-type': 'application/json' }),
+          400,
+          'invalid_json',
+        ],
+        [
+          'constructor.prototype',
+          () => post('/api/v1/groups', '{"name":"g","kind":"static","constructor":{"prototype":{"x":1}}}', { 'content-type': 'application/json' }),
+          400,
+          'invalid_json',
+        ],
         ['NUL byte', () => post('/api/v1/groups', { name: 'a\u0000b', kind: 'static' }), 400, 'validation_failed'],
         ['10 KB name', () => post('/api/v1/groups', { name: 'n'.repeat(10_240), kind: 'static' }), 400, 'validation_failed'],
         ['smart filter on a static group', () => post('/api/v1/groups', { name: 'g', kind: 'static', filter: { platform: ['ios'] } }), 400, 'invalid_filter'],
-        ['smart filter pointing at a group', () => post('/api/v1/groups', { name: 'g', kind: 'smart', filter: { groupId: '0190f5a2-0000-7000-8000-000000000009' } }), 400, 'invalid_filter'],
+        [
+          'smart filter pointing at a group',
+          () => post('/api/v1/groups', { name: 'g', kind: 'smart', filter: { groupId: '0190f5a2-0000-7000-8000-000000000009' } }),
+          400,
+          'invalid_filter',
+        ],
       ];
       for (const [name, send, status, code] of cases) {
         const res = await send();
@@ -49,7 +75,16 @@ for (const database of TEST_DATABASES) {
         expect(res.statusCode, sort).toBe(400);
         expect(res.json().error.code).toBe('invalid_sort');
       }
-      for (const query of ['limit=0', 'limit=100000', 'offset=-1', 'platform=symbian', 'groupId=not-a-uuid', 'unknown=1', 'lastSeenBefore=yesterday', 'osVersionBelow=%27%20OR%201%3D1']) {
+      for (const query of [
+        'limit=0',
+        'limit=100000',
+        'offset=-1',
+        'platform=symbian',
+        'groupId=not-a-uuid',
+        'unknown=1',
+        'lastSeenBefore=yesterday',
+        'osVersionBelow=%27%20OR%201%3D1',
+      ]) {
         const res = await get(query);
         expect(res.statusCode, query).toBe(400);
         expect(res.json().error.code, query).toBe('validation_failed');

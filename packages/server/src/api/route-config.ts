@@ -16,10 +16,16 @@ export interface StewardRouteConfig {
   auth?: RouteAuth;
   /** The audit action recorded for a mutating request, e.g. `devices.update`. */
   action?: string;
+  /** A POST that only reads (a count preview): not audited, since it changes nothing. */
+  readOnly?: boolean;
 }
 
 declare module 'fastify' {
   interface FastifyContextConfig extends StewardRouteConfig {}
+  interface FastifyInstance {
+    /** The protocol adapters of this process (wake-ups after commands are enqueued). */
+    adapters: import('../protocols/index.js').Adapters;
+  }
   interface FastifyRequest {
     principal: Principal | undefined;
     /** What the handler acted on, for the audit record. */

@@ -4,7 +4,13 @@ import { ConfigError, loadConfig, withEnvironment } from './config.js';
 describe('configuration', () => {
   it('has the documented defaults', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ listenHost: '0.0.0.0', listenPort: 8443, publicUrl: 'https://localhost:8443', tls: { mode: 'self-issued' }, roles: ['api', 'devices', 'worker'] });
+    expect(config).toMatchObject({
+      listenHost: '0.0.0.0',
+      listenPort: 8443,
+      publicUrl: 'https://localhost:8443',
+      tls: { mode: 'self-issued' },
+      roles: ['api', 'devices', 'worker'],
+    });
     expect(config.dataDir).toMatch(/steward-data$/);
     expect(config.databaseUrl).toBe(`sqlite:${config.dataDir}/steward.db`);
     expect(Object.isFrozen(config)).toBe(true);
@@ -20,7 +26,14 @@ describe('configuration', () => {
       STEWARD_ROLE: 'api,worker',
     };
     const config = loadConfig(withEnvironment({ listen: '[::1]:9443' }, env));
-    expect(config).toMatchObject({ listenHost: '::1', listenPort: 9443, publicUrl: 'https://mdm.example.com', databaseUrl: 'postgres://db/steward', tls: { mode: 'off' }, roles: ['api', 'worker'] });
+    expect(config).toMatchObject({
+      listenHost: '::1',
+      listenPort: 9443,
+      publicUrl: 'https://mdm.example.com',
+      databaseUrl: 'postgres://db/steward',
+      tls: { mode: 'off' },
+      roles: ['api', 'worker'],
+    });
     expect(config.secretKey?.length).toBe(32);
   });
 

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 
 /** Which parts of Steward a process runs. By default one process runs all of them. */
@@ -29,6 +30,18 @@ export interface Config {
   readonly lockoutSeconds: number;
   /** Commands still undelivered after this long expire. */
   readonly commandTtlSeconds: number;
+  readonly apple: AppleConfig;
+}
+
+export interface AppleConfig {
+  /** APNs endpoint: production, sandbox, or a local stand-in. */
+  readonly apnsUrl: string;
+  /** Extra CA (PEM) to trust for the APNs endpoint; for a stand-in. */
+  readonly apnsCa: string | undefined;
+  /** Lifetime of device identity certificates issued by SCEP. */
+  readonly identityLifetimeDays: number;
+  /** Header in which a trusted TLS-terminating proxy forwards the client certificate (RFC 9440), lower-case. */
+  readonly clientCertHeader: string | undefined;
 }
 
 export type TlsConfig =
@@ -49,6 +62,10 @@ export interface ConfigInput {
   role?: string | undefined;
   logLevel?: string | undefined;
   trustProxy?: string | undefined;
+  apnsUrl?: string | undefined;
+  apnsCaFile?: string | undefined;
+  identityLifetimeDays?: string | undefined;
+  clientCertHeader?: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -68,6 +85,10 @@ export const ENV_NAMES: Readonly<Record<keyof ConfigInput, string>> = Object.fre
   role: 'STEWARD_ROLE',
   logLevel: 'STEWARD_LOG_LEVEL',
   trustProxy: 'STEWARD_TRUST_PROXY',
+  apnsUrl: 'STEWARD_APNS_URL',
+  apnsCaFile: 'STEWARD_APNS_CA_FILE',
+  identityLifetimeDays: 'STEWARD_IDENTITY_LIFETIME_DAYS',
+  clientCertHeader: 'STEWARD_CLIENT_CERT_HEADER',
 });
 
 /** Fills unset options from the environment. */
@@ -157,6 +178,20 @@ export function loadConfig(rawInput: ConfigInput): Config {
     trustProxy = /^(true|false)$/i.test(input.trustProxy) ? input.trustProxy.toLowerCase() === 'true' : input.trustProxy;
   }
 
+  const lifetime = input.identityLifetimeDays === undefined ? 365 : Number(input.identityLifetimeDays);
+  if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > 3650)
+    throw new ConfigError('--identity-lifetime-days must be a whole number of days from 1 to 3650');
+  let apnsCa: string | undefined;
+  if (input.apnsCaFile) {
+    try {
+      apnsCa = fs.readFileSync(input.apnsCaFile, 'utf8');
+    } catch {
+      throw new ConfigError(`--apns-ca-file cannot be read: ${input.apnsCaFile}`);
+    }
+  }
+  const apnsUrl = (input.apnsUrl ?? 'https://api.push.apple.com').replace(/\/+$/, '');
+  if (!/^https:\/\//.test(apnsUrl)) throw new ConfigError('--apns-url must be https://');
+
   return Object.freeze({
     listenHost: host,
     listenPort: port,
@@ -172,5 +207,11 @@ export function loadConfig(rawInput: ConfigInput): Config {
     maxFailedLogins: 5,
     lockoutSeconds: 15 * 60,
     commandTtlSeconds: 30 * 24 * 3600,
+    apple: Object.freeze({
+      apnsUrl,
+      apnsCa,
+      identityLifetimeDays: lifetime,
+      clientCertHeader: input.clientCertHeader?.toLowerCase(),
+    }),
   });
 }

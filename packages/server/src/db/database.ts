@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import * as initial from './migrations/0001-initial.js';
+import * as enrollmentApple from './migrations/0002-enrollment-apple.js';
 import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -22,7 +23,10 @@ interface StewardMigration {
 }
 
 /** Every migration, in order. Names are fixed once released. */
-const MIGRATIONS: ReadonlyArray<[string, StewardMigration]> = [['0001-initial', initial]];
+const MIGRATIONS: ReadonlyArray<[string, StewardMigration]> = [
+  ['0001-initial', initial],
+  ['0002-enrollment-apple', enrollmentApple],
+];
 
 // PostgreSQL returns int8 (our timestamps, counts) as strings; our values stay far below 2^53.
 const pgTypes = {

@@ -159,6 +159,98 @@ export interface JobsTable {
   updated_at: number;
 }
 
+export interface EnrollmentsTable {
+  id: string;
+  name: string;
+  platform: string;
+  ownership: string;
+  group_id: string | null;
+  assigned_user: string | null;
+  token_hash: string;
+  token_sealed: string;
+  max_uses: number | null;
+  uses: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+  created_by: string | null;
+  created_at: number;
+}
+
+export interface ScepChallengesTable {
+  challenge_hash: string;
+  enrollment_id: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface AppleDevicesTable {
+  device_id: string;
+  udid: string;
+  enrollment_id: string | null;
+  enrollment_ref: string | null;
+  cert_fingerprint: string;
+  cert_not_after: number;
+  topic: string;
+  push_magic: string | null;
+  push_token: string | null;
+  push_dead_at: number | null;
+  unlock_token_sealed: string | null;
+  bootstrap_token_sealed: string | null;
+  awaiting_configuration: number;
+  authenticated_at: number;
+  token_updated_at: number | null;
+  last_push_at: number | null;
+  declarations_token: string | null;
+  ddm_status: string | null;
+}
+
+export interface AppleCommandsTable {
+  device_id: string;
+  command_uuid: string;
+  command_id: string;
+  step: number;
+  steps: number;
+  request_type: string;
+  body: Buffer;
+  status: string | null;
+  created_at: number;
+}
+
+export interface AppleUserChannelsTable {
+  device_id: string;
+  user_id: string;
+  user_short_name: string | null;
+  user_long_name: string | null;
+  push_magic: string | null;
+  push_token: string | null;
+  updated_at: number;
+}
+
+export interface ApnsCertificatesTable {
+  topic: string;
+  certificate_pem: string;
+  private_key_sealed: string;
+  not_after: number;
+  uploaded_by: string | null;
+  uploaded_at: number;
+}
+
+export interface DeclarationsTable {
+  id: string;
+  identifier: string;
+  type: string;
+  payload: string;
+  server_token: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DeclarationAssignmentsTable {
+  declaration_id: string;
+  group_id: string;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -172,4 +264,12 @@ export interface DB {
   commands: CommandsTable;
   command_deliveries: CommandDeliveriesTable;
   jobs: JobsTable;
+  enrollments: EnrollmentsTable;
+  scep_challenges: ScepChallengesTable;
+  apple_devices: AppleDevicesTable;
+  apple_user_channels: AppleUserChannelsTable;
+  apple_commands: AppleCommandsTable;
+  apns_certificates: ApnsCertificatesTable;
+  declarations: DeclarationsTable;
+  declaration_assignments: DeclarationAssignmentsTable;
 }

@@ -21,7 +21,7 @@ const DAY_MS = 86_400_000;
 
 export interface IssueOptions {
   /** Distinguished name, e.g. `CN=device-1, O=Steward`. */
-  subject: string;
+  subject: string | x509.Name;
   publicKey: CryptoKey | x509.PublicKey;
   lifetimeDays: number;
   /** DNS names and IP addresses for a server certificate. */

@@ -9,6 +9,9 @@ import type { AuditRow } from '../core/audit/audit-repository.js';
 import { hashPassword, newSecret, sha256 } from '../core/auth/secrets.js';
 import type { UserRow } from '../core/users/user-repository.js';
 
+/** Tests never push to Apple: a closed loopback port refuses at once. */
+export const UNREACHABLE_APNS = 'https://127.0.0.1:9';
+
 /** Every harness user's password. */
 export const TEST_PASSWORD = 'correct horse battery staple';
 const PASSWORD_HASH = await hashPassword(TEST_PASSWORD);
@@ -29,7 +32,7 @@ export interface Harness {
 /** A complete Steward application on a private database, driven with `app.inject`. */
 export async function createHarness(database: TestDatabase): Promise<Harness> {
   const { url, dataDir, drop } = await database.create();
-  const ctx = await createContext(loadConfig({ dataDir, databaseUrl: url, noTls: true, listen: '127.0.0.1:0', logLevel: 'silent' }));
+  const ctx = await createContext(loadConfig({ dataDir, databaseUrl: url, noTls: true, listen: '127.0.0.1:0', logLevel: 'silent', apnsUrl: UNREACHABLE_APNS }));
   const app = await buildAppForTests(ctx);
   const tokens = {} as Record<RoleName, string>;
   const users = {} as Record<RoleName, UserRow>;

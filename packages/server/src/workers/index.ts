@@ -1,9 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Context } from '../context.js';
+import type { Adapters } from '../protocols/index.js';
 import { JobRunner } from './job-runner.js';
 
 /** The background jobs every deployment runs, with their periods. */
-export function createJobRunner(ctx: Context, log: FastifyBaseLogger): JobRunner {
+export function createJobRunner(ctx: Context, log: FastifyBaseLogger, adapters?: Adapters): JobRunner {
   const { db } = ctx.database;
   return new JobRunner(
     ctx.jobs,
@@ -15,11 +16,9 @@ export function createJobRunner(ctx: Context, log: FastifyBaseLogger): JobRunner
       'sessions.prune': async () => {
         await db.deleteFrom('sessions').where('expires_at', '<', Date.now()).execute();
       },
+      ...adapters?.jobs,
     },
-    [
-      { kind: 'commands.expire', everyMs: 60_000 },
-      { kind: 'sessions.prune', everyMs: 3_600_000 },
-    ],
+    [{ kind: 'commands.expire', everyMs: 60_000 }, { kind: 'sessions.prune', everyMs: 3_600_000 }, ...(adapters?.periodic ?? [])],
     log,
   );
 }

@@ -60,7 +60,9 @@ describe('sign-in, sessions, MFA and tokens', () => {
     const { secret, otpauthUrl } = begin.json();
     expect(otpauthUrl).toMatch(/^otpauth:\/\/totp\//);
     const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) });
-    expect((await h.app.inject({ method: 'POST', url: '/api/v1/auth/mfa/totp/confirm', headers: { cookie }, payload: { code: '000000' } })).statusCode).toBe(401);
+    expect((await h.app.inject({ method: 'POST', url: '/api/v1/auth/mfa/totp/confirm', headers: { cookie }, payload: { code: '000000' } })).statusCode).toBe(
+      401,
+    );
     const confirm = await h.app.inject({ method: 'POST', url: '/api/v1/auth/mfa/totp/confirm', headers: { cookie }, payload: { code: totp.generate() } });
     expect(confirm.statusCode).toBe(200);
     const { recoveryCodes } = confirm.json();
@@ -70,7 +72,9 @@ describe('sign-in, sessions, MFA and tokens', () => {
     expect((await login({ email: 'auditor@example.test', password: TEST_PASSWORD, totp: '123456' }, '10.2.2.3')).json().error.code).toBe('invalid_mfa_code');
     expect((await login({ email: 'auditor@example.test', password: TEST_PASSWORD, totp: totp.generate() }, '10.2.2.3')).statusCode).toBe(200);
     expect((await login({ email: 'auditor@example.test', password: TEST_PASSWORD, totp: recoveryCodes[0] }, '10.2.2.3')).statusCode).toBe(200);
-    expect((await login({ email: 'auditor@example.test', password: TEST_PASSWORD, totp: recoveryCodes[0] }, '10.2.2.3')).json().error.code).toBe('invalid_mfa_code');
+    expect((await login({ email: 'auditor@example.test', password: TEST_PASSWORD, totp: recoveryCodes[0] }, '10.2.2.3')).json().error.code).toBe(
+      'invalid_mfa_code',
+    );
     // The secret is sealed at rest.
     const row = await h.ctx.users.findByEmail('auditor@example.test');
     expect(row?.totp_secret_sealed).not.toContain(secret);
@@ -105,9 +109,19 @@ describe('sign-in, sessions, MFA and tokens', () => {
   it('changes a password with the current one, ending other sessions', async () => {
     const cookie = cookieOf(await login({ email: 'operator@example.test', password: TEST_PASSWORD }, '10.3.3.3'));
     const other = cookieOf(await login({ email: 'operator@example.test', password: TEST_PASSWORD }, '10.3.3.4'));
-    const wrong = await h.app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: { cookie }, payload: { currentPassword: 'nope', newPassword: 'a brand new passphrase' } });
+    const wrong = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      headers: { cookie },
+      payload: { currentPassword: 'nope', newPassword: 'a brand new passphrase' },
+    });
     expect(wrong.statusCode).toBe(401);
-    const ok = await h.app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: { cookie }, payload: { currentPassword: TEST_PASSWORD, newPassword: 'a brand new passphrase' } });
+    const ok = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      headers: { cookie },
+      payload: { currentPassword: TEST_PASSWORD, newPassword: 'a brand new passphrase' },
+    });
     expect(ok.statusCode).toBe(204);
     expect((await h.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: other } })).statusCode).toBe(401);
     expect((await login({ email: 'operator@example.test', password: 'a brand new passphrase' }, '10.3.3.5')).statusCode).toBe(200);
@@ -126,11 +140,15 @@ describe('first-run setup', () => {
       expect((await app.inject({ method: 'GET', url: '/api/v1/setup' })).json()).toEqual({ required: true });
       const token = await ctx.setup.issueToken();
       const body = { email: 'first@example.test', password: 'the very first password' };
-      expect((await app.inject({ method: 'POST', url: '/api/v1/setup', payload: { ...body, token: 'setup_wrong' } })).json().error.code).toBe('invalid_setup_token');
+      expect((await app.inject({ method: 'POST', url: '/api/v1/setup', payload: { ...body, token: 'setup_wrong' } })).json().error.code).toBe(
+        'invalid_setup_token',
+      );
       const ok = await app.inject({ method: 'POST', url: '/api/v1/setup', payload: { ...body, token } });
       expect(ok.statusCode).toBe(201);
       expect(ok.json()).toMatchObject({ email: 'first@example.test', role: 'admin' });
-      expect((await app.inject({ method: 'POST', url: '/api/v1/setup', payload: { ...body, email: 'second@example.test', token } })).json().error.code).toBe('setup_done');
+      expect((await app.inject({ method: 'POST', url: '/api/v1/setup', payload: { ...body, email: 'second@example.test', token } })).json().error.code).toBe(
+        'setup_done',
+      );
       expect(await ctx.setup.issueToken()).toBeUndefined();
       expect((await app.inject({ method: 'GET', url: '/api/v1/setup' })).json()).toEqual({ required: false });
     } finally {

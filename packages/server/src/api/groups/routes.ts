@@ -66,7 +66,7 @@ export const groupRoutes: RouteModule = (app, ctx) => {
   app.post(
     '/api/v1/groups/preview',
     {
-      config: { auth: 'groups.read' },
+      config: { auth: 'groups.read', readOnly: true },
       schema: {
         tags: ['groups'],
         summary: 'Count the devices a smart-group filter would hold, without saving anything',

@@ -15,9 +15,12 @@ describe('system endpoints and the OpenAPI document', () => {
     expect(res.statusCode).toBe(200);
     const doc = res.json();
     expect(doc.openapi).toBe('3.1.0');
-    const documented = new Set(Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)));
+    const documented = new Set(
+      Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)),
+    );
     const apiRoutes = routeTable(h.app).filter((r) => r.url.startsWith('/api/v1/') && r.url !== '/api/v1/openapi.json');
-    for (const route of apiRoutes) expect(documented, `${route.method} ${route.url}`).toContain(`${route.method} ${route.url.replace(/:([A-Za-z]+)/g, '{$1}')}`);
+    for (const route of apiRoutes)
+      expect(documented, `${route.method} ${route.url}`).toContain(`${route.method} ${route.url.replace(/:([A-Za-z]+)/g, '{$1}')}`);
     expect((await h.app.inject({ method: 'GET', url: '/api/docs/' })).statusCode).toBe(200);
   });
 

@@ -141,6 +141,10 @@ export class CommandQueue {
           const filter = input.target.filter;
           select = select.where((e) => deviceFilterExpression(e, filter, this.dialect));
         }
+        // SQLite reads the devices platform by platform; in device order instead, the deliveries'
+        // (device_id, …) indexes are written in one pass rather than six (bench: ~30% faster at 100k).
+        // PostgreSQL already reads them in that order from the heap, and a sort would only cost.
+        if (this.dialect === 'sqlite') select = select.orderBy('devices.id');
         return select;
       })
       .executeTakeFirst();

@@ -1,8 +1,8 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, type Selectable, type SqlBool, sql } from 'kysely';
 import type { Dialect } from '../../db/database.js';
 import type { DB, DevicesTable } from '../../db/schema.js';
 import { uuidv7 } from '../ids.js';
-import { type DeviceFilter, deviceFilterExpression } from './device-filter.js';
+import { type DeviceFilter, deviceFilterExpression, isEmptyFilter } from './device-filter.js';
 import { type EnrollmentState, type Ownership, type Platform, osVersionKey } from './device-model.js';
 
 export type DeviceRow = Selectable<DevicesTable>;
@@ -93,26 +93,51 @@ export class DeviceRepository {
   }
 
   async list(query: DeviceListQuery): Promise<{ items: DeviceRow[]; total: number }> {
+    const count = (filter: DeviceFilter) => {
+      let counting = this.db.selectFrom('devices').select((eb) => eb.fn.countAll<number>().as('n'));
+      // Without a WHERE clause SQLite counts from the smallest index's pages.
+      if (!isEmptyFilter(filter)) counting = counting.where((eb) => deviceFilterExpression(eb, filter, this.dialect));
+      return counting.executeTakeFirstOrThrow().then((row) => Number(row.n));
+    };
+    if (this.dialect === 'postgres') {
+      // PostgreSQL plans from statistics; the two queries run side by side on two connections.
+      const [items, total] = await Promise.all([this.page(query, false), count(query.filter)]);
+      return { items, total };
+    }
+    // SQLite keeps no statistics and guesses that any indexed filter is selective: it fetches and
+    // sorts every row the filter's index yields ("platform in (ios, ipados)": 43,000 rows, 80 ms at
+    // 100k devices) where walking the sort column's index and stopping after one page takes under a
+    // millisecond. The count says how selective the filter really is, so choose from it. Walking
+    // reads about (offset + limit) × all / total rows; filtering first reads at least `total` rows,
+    // usually several times more (an index serves one field of the filter), and sorts them.
+    const total = await count(query.filter);
+    if (total === 0 || query.offset >= total) return { items: [], total };
+    const filtered = !isEmptyFilter(query.filter);
+    const all = filtered ? await count({}) : total;
+    const walk = filtered && (query.offset + query.limit) * all <= 10 * total * total;
+    return { items: await this.page(query, walk), total };
+  }
+
+  /**
+   * One page of the list. Devices that never reported the sort value sort last in both directions,
+   * on both dialects. `walkSortIndex` (SQLite) hides the filter from index selection with the unary
+   * `+` SQLite documents for this, so the page comes from the sort column's index.
+   */
+  private page(query: DeviceListQuery, walkSortIndex: boolean): Promise<DeviceRow[]> {
     const column = DEVICE_SORT_KEYS[query.sort];
     const direction = query.order === 'desc' ? sql`desc` : sql`asc`;
-    // Same null placement on both dialects: devices that never reported a value sort last.
-    const [items, count] = await Promise.all([
-      this.db
-        .selectFrom('devices')
-        .selectAll()
-        .where((eb) => deviceFilterExpression(eb, query.filter, this.dialect))
-        .orderBy(sql`${sql.ref(column)} ${direction} nulls last`)
-        .orderBy('id', query.order)
-        .offset(query.offset)
-        .limit(query.limit)
-        .execute(),
-      this.db
-        .selectFrom('devices')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where((eb) => deviceFilterExpression(eb, query.filter, this.dialect))
-        .executeTakeFirstOrThrow(),
-    ]);
-    return { items, total: Number(count.n) };
+    return this.db
+      .selectFrom('devices')
+      .selectAll()
+      .where((eb) => {
+        const condition = deviceFilterExpression(eb, query.filter, this.dialect);
+        return walkSortIndex ? sql<SqlBool>`+(${condition})` : condition;
+      })
+      .orderBy(sql`${sql.ref(column)} ${direction} nulls last`)
+      .orderBy('id', query.order)
+      .offset(query.offset)
+      .limit(query.limit)
+      .execute();
   }
 
   /** Ids of the devices matching `filter`, in id order. */

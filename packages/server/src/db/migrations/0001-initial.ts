@@ -135,6 +135,21 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
       .execute();
   }
   await db.schema.createIndex('devices_udid').on('devices').columns(['platform', 'udid']).unique().where(sql.ref('udid'), 'is not', null).execute();
+  // The list's low-cardinality filters in one small index: counting "windows, noncompliant" or
+  // "personal" reads this index alone instead of every matching row (bench: 45 ms → 1 ms at 100k).
+  await db.schema.createIndex('devices_facets').on('devices').columns(['platform', 'ownership', 'compliance_state', 'enrollment_state']).execute();
+  if (dialect === 'postgres') {
+    // The list sorts nullable columns "nulls last" in both directions. SQLite serves both from one
+    // ascending index; PostgreSQL reads an ascending index backwards as DESC NULLS FIRST, so the
+    // descending sorts get their own index instead of a sort of every matching row.
+    for (const [name, column] of [
+      ['devices_last_seen_desc', 'last_seen_at'],
+      ['devices_enrolled_desc', 'enrolled_at'],
+      ['devices_os_version_desc', 'os_version_key'],
+    ] as const) {
+      await sql`CREATE INDEX ${sql.id(name)} ON devices (${sql.id(column)} DESC NULLS LAST, id DESC)`.execute(db);
+    }
+  }
 
   await db.schema
     .createTable('groups')

@@ -1,0 +1,112 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { RouteModule } from '../api/route-config.js';
+import type { Context } from '../context.js';
+import { INTENTS } from '../core/commands/intents.js';
+import type { JobHandler, PeriodicJob } from '../workers/job-runner.js';
+import { AppleMdmService } from './apple/apple-mdm-service.js';
+import { AppleRepository } from './apple/apple-repository.js';
+import { DeclarativeManagement } from './apple/ddm.js';
+import { declarationRoutes } from './apple/declarations-routes.js';
+import { DeviceIdentityVerifier } from './apple/identity.js';
+import { PushService } from './apple/push-service.js';
+import { appleRoutes } from './apple/routes.js';
+import { createHash } from 'node:crypto';
+import { ScepServer } from '../pki/scep/scep-server.js';
+import { ENROLLMENT_URI_PREFIX } from './apple/identity.js';
+import { scepRoutes } from './scep/routes.js';
+
+/** What the protocol adapters add to a Steward process: routes, background jobs, and wake-ups. */
+export interface Adapters {
+  readonly routes: RouteModule[];
+  readonly jobs: Readonly<Record<string, JobHandler>>;
+  readonly periodic: readonly PeriodicJob[];
+  /** Called after the API enqueued a command: wake the devices it targets. */
+  commandEnqueued(commandId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Builds every protocol adapter once per process; the core never imports them. */
+export function createAdapters(ctx: Context, log: FastifyBaseLogger): Adapters {
+  const appleRepo = new AppleRepository(ctx.database.db);
+  const push = new PushService(ctx, appleRepo, log);
+  const ddm = new DeclarativeManagement(ctx, appleRepo);
+  const wake = (deviceIds: string[]) => {
+    push.push({ deviceIds }).catch((error) => log.warn({ err: error }, 'push failed'));
+  };
+  const topics = async () => new Set((await appleRepo.pushCertificates()).map((c) => c.topic));
+  const apple = new AppleMdmService(ctx, appleRepo, topics, { wake, declarativeManagement: (device, endpoint, data) => ddm.handle(device, endpoint, data) });
+  const verifier = new DeviceIdentityVerifier(ctx.ca, ctx.config.apple.clientCertHeader);
+
+  /** Tell Apple devices whose declaration set changed to synchronise. */
+  const resync = async (deviceIds: string[]) => {
+    if (deviceIds.length === 0) return;
+    const { command } = await ctx.commands.enqueue({
+      kind: 'raw',
+      type: 'DeclarativeManagement',
+      platform: 'apple',
+      payload: { RequestType: 'DeclarativeManagement' },
+      target: { deviceIds },
+      platforms: INTENTS.refresh_inventory.platforms.filter((p) => p === 'ios' || p === 'ipados' || p === 'macos'),
+      createdBy: { type: 'system', id: null, label: 'declarative-management' },
+      ttlMs: ctx.config.commandTtlSeconds * 1000,
+    });
+    await ctx.jobs.enqueue('apple.push', { commandId: command.id });
+  };
+
+  const lifetimeDays = ctx.config.apple.identityLifetimeDays;
+  const fingerprint = (der: ArrayBuffer) => createHash('sha256').update(Buffer.from(der)).digest('hex');
+  const scep = new ScepServer(ctx.ca, {
+    async authorize(request) {
+      if (request.messageType === 'RenewalReq') {
+        // Renewal keeps the device's binding: the new certificate replaces the old one on the same device.
+        const device = await appleRepo.byFingerprint(fingerprint(request.signer.rawData));
+        if (!device) return { ok: false, failInfo: 'badCertId', reason: 'the certificate belongs to no enrolled device' };
+        return {
+          ok: true,
+          lifetimeDays,
+          ...(device.enrollment_ref ? { uris: [`${ENROLLMENT_URI_PREFIX}${device.enrollment_ref}`] } : {}),
+          onIssued: async (certificate) => {
+            await appleRepo.update(device.device_id, { cert_fingerprint: fingerprint(certificate.rawData), cert_not_after: certificate.notAfter.getTime() });
+            await ctx.audit.append({
+              actorType: 'device',
+              actorId: device.device_id,
+              actorLabel: 'scep',
+              action: 'apple.identity_renewed',
+              targetType: 'device',
+              targetId: device.device_id,
+              outcome: 'success',
+            });
+          },
+        };
+      }
+      if (!request.challenge) return { ok: false, failInfo: 'badRequest', reason: 'a challenge is required' };
+      const outcome = await ctx.enrollments.consumeChallenge(request.challenge);
+      if (!outcome.ok) return { ok: false, failInfo: 'badRequest', reason: `challenge ${outcome.reason}` };
+      return { ok: true, lifetimeDays, uris: [`${ENROLLMENT_URI_PREFIX}${outcome.enrollment.id}`] };
+    },
+  });
+
+  return {
+    routes: [
+      scepRoutes(scep),
+      appleRoutes(ctx, { service: apple, repo: appleRepo, verifier, includeRoot: ctx.config.tls.mode === 'self-issued' }),
+      declarationRoutes(ctx, resync),
+    ],
+    jobs: {
+      'apple.push': async (job) => {
+        const { commandId } = JSON.parse(job.payload) as { commandId: string };
+        await push.push({ commandId });
+      },
+      'apple.push-sweep': async () => {
+        await push.sweep();
+      },
+    },
+    periodic: [{ kind: 'apple.push-sweep', everyMs: 5 * 60_000 }],
+    async commandEnqueued(commandId) {
+      // Durable: the worker pushes even if this process stops right after answering.
+      await ctx.jobs.enqueue('apple.push', { commandId });
+      push.push({ commandId }).catch((error) => log.warn({ err: error }, 'push failed'));
+    },
+    close: () => push.close(),
+  };
+}

@@ -1,0 +1,1 @@
+export * from './apple/scep-client.js';

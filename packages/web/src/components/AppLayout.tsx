@@ -1,0 +1,135 @@
+import { AppShell, Badge, Burger, Button, Group, NavLink, type NavLinkProps, Stack, Text } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Link, Outlet, createLink, useNavigate, useRouterState } from '@tanstack/react-router';
+import { type ComponentType, type Ref, useEffect } from 'react';
+import { api, call } from '../api/client';
+import { useMe } from '../api/session';
+import { roleLabel } from '../lib/vocabulary';
+import { ThemeToggle } from './ThemeToggle';
+import { AuditIcon, CommandsIcon, DevicesIcon, GroupsIcon, LogoMark, UsersIcon } from './icons';
+
+const RouterNavLink = createLink(({ ref, ...props }: NavLinkProps & { ref?: Ref<HTMLAnchorElement> }) => <NavLink ref={ref} {...props} />);
+
+interface NavItem {
+  to: '/' | '/groups' | '/commands' | '/audit' | '/users';
+  label: string;
+  icon: ComponentType;
+  /** Shown only to roles that may read what the page lists. */
+  permission: string;
+}
+
+const NAV: NavItem[] = [
+  { to: '/', label: 'Devices', icon: DevicesIcon, permission: 'devices.read' },
+  { to: '/groups', label: 'Groups', icon: GroupsIcon, permission: 'groups.read' },
+  { to: '/commands', label: 'Commands', icon: CommandsIcon, permission: 'commands.read' },
+  { to: '/audit', label: 'Audit log', icon: AuditIcon, permission: 'audit.read' },
+  { to: '/users', label: 'Users & tokens', icon: UsersIcon, permission: 'users.read' },
+];
+
+/** The signed-in frame: header (who, theme, sign out), navigation, and the page. */
+export function AppLayout() {
+  const [navOpened, nav] = useDisclosure(false);
+  const pathname = useRouterState({ select: (state) => state.location.pathname });
+  const me = useMe();
+
+  // On a phone or tablet the navigation is a drawer; following a link closes it.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on navigation on purpose
+  useEffect(() => nav.close(), [pathname]);
+
+  return (
+    <AppShell header={{ height: 60 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !navOpened } }} padding="lg">
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger
+              opened={navOpened}
+              onClick={nav.toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label={navOpened ? 'Close navigation' : 'Open navigation'}
+              aria-expanded={navOpened}
+              aria-controls="main-navigation"
+            />
+            <Link to="/" aria-label="Steward, devices" style={{ display: 'flex', alignItems: 'center', gap: 8, textDecoration: 'none', color: 'inherit' }}>
+              <LogoMark />
+              <Text fw={700} size="lg" component="span">
+                Steward
+              </Text>
+            </Link>
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            <ThemeToggle />
+            <SignedInUser name={me.user?.displayName || me.label} email={me.user?.email ?? null} role={me.role} />
+            <SignOutButton />
+          </Group>
+        </Group>
+      </AppShell.Header>
+
+      <AppShell.Navbar p="sm" id="main-navigation" aria-label="Main">
+        <Stack gap={4}>
+          {NAV.filter((item) => me.permissions.includes(item.permission)).map((item) => {
+            const active = item.to === '/' ? pathname === '/' : pathname === item.to || pathname.startsWith(`${item.to}/`);
+            return (
+              <RouterNavLink
+                key={item.to}
+                to={item.to}
+                label={item.label}
+                leftSection={<item.icon />}
+                active={active}
+                aria-current={active ? 'page' : undefined}
+                variant="light"
+                style={{ borderRadius: 'var(--mantine-radius-md)' }}
+              />
+            );
+          })}
+        </Stack>
+      </AppShell.Navbar>
+
+      <AppShell.Main id="main" tabIndex={-1} style={{ outline: 'none' }}>
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}
+
+function SignedInUser({ name, email, role }: { name: string; email: string | null; role: string }) {
+  return (
+    <Group gap="xs" wrap="nowrap" visibleFrom="sm" aria-label={`Signed in as ${name}, ${roleLabel(role)}`}>
+      <Stack gap={0} align="flex-end">
+        <Text size="sm" fw={600} lh={1.2} data-testid="signed-in-user">
+          {name}
+        </Text>
+        {email && email !== name ? (
+          <Text size="xs" c="dimmed" lh={1.2}>
+            {email}
+          </Text>
+        ) : null}
+      </Stack>
+      <Badge variant="light" size="sm">
+        {roleLabel(role)}
+      </Badge>
+    </Group>
+  );
+}
+
+function SignOutButton() {
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const signOut = useMutation({
+    mutationFn: () => call(api.POST('/api/v1/auth/logout')),
+    onSettled: async () => {
+      // Whatever the server said, nothing of this session stays in the page.
+      queryClient.clear();
+      await navigate({ to: '/login', search: {}, replace: true });
+    },
+  });
+  return (
+    <Button variant="default" size="sm" onClick={() => signOut.mutate()} loading={signOut.isPending}>
+      Sign out
+    </Button>
+  );
+}
