@@ -42,6 +42,8 @@ export interface AppleConfig {
   readonly identityLifetimeDays: number;
   /** Header in which a trusted TLS-terminating proxy forwards the client certificate (RFC 9440), lower-case. */
   readonly clientCertHeader: string | undefined;
+  /** Accept SCEP clients that only speak single DES and SHA-1 (old tooling; Apple devices never need it). */
+  readonly scepLegacyAlgorithms: boolean;
 }
 
 export type TlsConfig =
@@ -66,6 +68,7 @@ export interface ConfigInput {
   apnsCaFile?: string | undefined;
   identityLifetimeDays?: string | undefined;
   clientCertHeader?: string | undefined;
+  scepLegacyAlgorithms?: boolean | string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -89,6 +92,7 @@ export const ENV_NAMES: Readonly<Record<keyof ConfigInput, string>> = Object.fre
   apnsCaFile: 'STEWARD_APNS_CA_FILE',
   identityLifetimeDays: 'STEWARD_IDENTITY_LIFETIME_DAYS',
   clientCertHeader: 'STEWARD_CLIENT_CERT_HEADER',
+  scepLegacyAlgorithms: 'STEWARD_SCEP_LEGACY_ALGORITHMS',
 });
 
 /** Fills unset options from the environment. */
@@ -212,6 +216,7 @@ export function loadConfig(rawInput: ConfigInput): Config {
       apnsCa,
       identityLifetimeDays: lifetime,
       clientCertHeader: input.clientCertHeader?.toLowerCase(),
+      scepLegacyAlgorithms: parseBool(input.scepLegacyAlgorithms),
     }),
   });
 }

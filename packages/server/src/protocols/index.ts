@@ -55,36 +55,40 @@ export function createAdapters(ctx: Context, log: FastifyBaseLogger): Adapters {
 
   const lifetimeDays = ctx.config.apple.identityLifetimeDays;
   const fingerprint = (der: ArrayBuffer) => createHash('sha256').update(Buffer.from(der)).digest('hex');
-  const scep = new ScepServer(ctx.ca, {
-    async authorize(request) {
-      if (request.messageType === 'RenewalReq') {
-        // Renewal keeps the device's binding: the new certificate replaces the old one on the same device.
-        const device = await appleRepo.byFingerprint(fingerprint(request.signer.rawData));
-        if (!device) return { ok: false, failInfo: 'badCertId', reason: 'the certificate belongs to no enrolled device' };
-        return {
-          ok: true,
-          lifetimeDays,
-          ...(device.enrollment_ref ? { uris: [`${ENROLLMENT_URI_PREFIX}${device.enrollment_ref}`] } : {}),
-          onIssued: async (certificate) => {
-            await appleRepo.update(device.device_id, { cert_fingerprint: fingerprint(certificate.rawData), cert_not_after: certificate.notAfter.getTime() });
-            await ctx.audit.append({
-              actorType: 'device',
-              actorId: device.device_id,
-              actorLabel: 'scep',
-              action: 'apple.identity_renewed',
-              targetType: 'device',
-              targetId: device.device_id,
-              outcome: 'success',
-            });
-          },
-        };
-      }
-      if (!request.challenge) return { ok: false, failInfo: 'badRequest', reason: 'a challenge is required' };
-      const outcome = await ctx.enrollments.consumeChallenge(request.challenge);
-      if (!outcome.ok) return { ok: false, failInfo: 'badRequest', reason: `challenge ${outcome.reason}` };
-      return { ok: true, lifetimeDays, uris: [`${ENROLLMENT_URI_PREFIX}${outcome.enrollment.id}`] };
+  const scep = new ScepServer(
+    ctx.ca,
+    {
+      async authorize(request) {
+        if (request.messageType === 'RenewalReq') {
+          // Renewal keeps the device's binding: the new certificate replaces the old one on the same device.
+          const device = await appleRepo.byFingerprint(fingerprint(request.signer.rawData));
+          if (!device) return { ok: false, failInfo: 'badCertId', reason: 'the certificate belongs to no enrolled device' };
+          return {
+            ok: true,
+            lifetimeDays,
+            ...(device.enrollment_ref ? { uris: [`${ENROLLMENT_URI_PREFIX}${device.enrollment_ref}`] } : {}),
+            onIssued: async (certificate) => {
+              await appleRepo.update(device.device_id, { cert_fingerprint: fingerprint(certificate.rawData), cert_not_after: certificate.notAfter.getTime() });
+              await ctx.audit.append({
+                actorType: 'device',
+                actorId: device.device_id,
+                actorLabel: 'scep',
+                action: 'apple.identity_renewed',
+                targetType: 'device',
+                targetId: device.device_id,
+                outcome: 'success',
+              });
+            },
+          };
+        }
+        if (!request.challenge) return { ok: false, failInfo: 'badRequest', reason: 'a challenge is required' };
+        const outcome = await ctx.enrollments.consumeChallenge(request.challenge);
+        if (!outcome.ok) return { ok: false, failInfo: 'badRequest', reason: `challenge ${outcome.reason}` };
+        return { ok: true, lifetimeDays, uris: [`${ENROLLMENT_URI_PREFIX}${outcome.enrollment.id}`] };
+      },
     },
-  });
+    { legacyAlgorithms: ctx.config.apple.scepLegacyAlgorithms },
+  );
 
   return {
     routes: [
