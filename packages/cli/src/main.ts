@@ -52,7 +52,11 @@ export function program(): Command {
       .addOption(new Option('--apns-url <url>', 'APNs endpoint: https://api.push.apple.com (default), the sandbox, or a stand-in').env(ENV_NAMES.apnsUrl))
       .addOption(new Option('--apns-ca-file <file>', 'extra CA (PEM) trusted for the APNs endpoint').env(ENV_NAMES.apnsCaFile))
       .addOption(new Option('--identity-lifetime-days <days>', 'lifetime of device identity certificates (default 365)').env(ENV_NAMES.identityLifetimeDays))
-      .addOption(new Option('--client-cert-header <name>', 'header in which a trusted TLS proxy forwards client certificates (RFC 9440)').env(ENV_NAMES.clientCertHeader))
+      .addOption(
+        new Option('--client-cert-header <name>', 'header in which a trusted TLS proxy forwards client certificates (RFC 9440)').env(
+          ENV_NAMES.clientCertHeader,
+        ),
+      )
       .addOption(new Option('--scep-legacy-algorithms', 'accept SCEP clients limited to DES and SHA-1').env(ENV_NAMES.scepLegacyAlgorithms)),
   ).action(async (options: ConfigInput & { tls?: boolean }) => {
     const config = loadConfig(withEnvironment({ ...options, noTls: options.tls === false ? true : undefined }));

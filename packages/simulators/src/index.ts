@@ -1,1 +1,2 @@
+export * from './apple/apple-device.js';
 export * from './apple/scep-client.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import * as initial from './migrations/0001-initial.js';
 import * as enrollmentApple from './migrations/0002-enrollment-apple.js';
 import type { DB } from './schema.js';
@@ -28,14 +28,6 @@ const MIGRATIONS: ReadonlyArray<[string, StewardMigration]> = [
   ['0002-enrollment-apple', enrollmentApple],
 ];
 
-// PostgreSQL returns int8 (our timestamps, counts) as strings; our values stay far below 2^53.
-const pgTypes = {
-  getTypeParser(oid: number, format?: string) {
-    if (oid === 20) return (value: string) => Number(value);
-    return pg.types.getTypeParser(oid, format as 'text');
-  },
-} as unknown as pg.CustomTypesConfig;
-
 /**
  * Opens `sqlite:/path/file.db` or `postgres://…`.
  *
@@ -55,7 +47,16 @@ export async function openDatabase(url: string, options: { poolSize?: number } =
     return Object.freeze({ db, dialect: 'sqlite' as const, pool: undefined, close: () => db.destroy() });
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
-    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: pgTypes });
+    // Loaded only for PostgreSQL deployments; a SQLite server never pays for the driver.
+    const { default: pgModule } = await import('pg');
+    // PostgreSQL returns int8 (our timestamps, counts) as strings; our values stay far below 2^53.
+    const types = {
+      getTypeParser(oid: number, format?: string) {
+        if (oid === 20) return (value: string) => Number(value);
+        return pgModule.types.getTypeParser(oid, format as 'text');
+      },
+    } as unknown as pg.CustomTypesConfig;
+    const pool = new pgModule.Pool({ connectionString: url, max: options.poolSize ?? 10, types });
     // An idle client that loses its server must not crash the process; the pool replaces it.
     pool.on('error', () => {});
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });

@@ -171,6 +171,14 @@ for (const database of TEST_DATABASES) {
       expect(await ctx.commands.next(a.id)).toBeUndefined();
     });
 
+    it('removes a deleted device’s command history with it', async () => {
+      const d = await device({ name: 'to-delete' });
+      const { command } = await ctx.commands.enqueue(lockTo({ deviceIds: [d.id] }));
+      await ctx.devices.delete(d.id);
+      expect(await ctx.devices.get(d.id)).toBeUndefined();
+      expect(await ctx.commands.delivery(d.id, command.id)).toBeUndefined();
+    });
+
     it('hands each job to exactly one of several concurrent claimers', async () => {
       for (let i = 0; i < 20; i++) await ctx.jobs.enqueue('test.claim', { i });
       const claimed: string[] = [];

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID, type webcrypto } from 'node:crypto';
-import { type PlistDict, type PlistValue, buildPlist, parsePlistDict, signCms, verifyCms } from '@steward/server';
-import { scepEnroll } from './scep-client.js';
+import { type PlistDict, type PlistValue, buildPlist, parsePlistDict, verifyCms } from '@steward/server';
+import { detachedSigner, scepEnroll } from './scep-client.js';
 
 export type AppleModel = 'iPhone' | 'iPad' | 'Mac';
 
@@ -57,7 +57,8 @@ export class AppleDevice {
   private readonly model: AppleModel;
   private readonly fetchFn: typeof fetch;
   private endpoints: Endpoints | undefined;
-  private identity: { certificateDer: Uint8Array; privateKey: webcrypto.CryptoKey } | undefined;
+  private identity: { certificateDer: Uint8Array; privateKey: webcrypto.CryptoKey; sign: (content: Uint8Array) => Buffer } | undefined;
+  private profile: { scep: PlistDict; mdm: PlistDict } | undefined;
   private readonly deferred = new Set<string>();
   private running: Promise<void> | undefined;
 
@@ -74,6 +75,13 @@ export class AppleDevice {
 
   /** Downloads the profile behind an enrollment link, verifies its signature, enrolls through SCEP, then Authenticate and TokenUpdate. */
   async enroll(profileUrl: string): Promise<void> {
+    await this.installProfile(profileUrl);
+    await this.obtainIdentity();
+    await this.register();
+  }
+
+  /** Enrollment, step 1: downloads the profile behind an enrollment link and verifies its signature. */
+  async installProfile(profileUrl: string): Promise<void> {
     const response = await this.fetchFn(profileUrl);
     if (!response.ok) throw new Error(`profile download failed: ${response.status} ${await response.text()}`);
     const signed = Buffer.from(await response.arrayBuffer());
@@ -82,6 +90,13 @@ export class AppleDevice {
     const scep = payloads.find((p) => p.PayloadType === 'com.apple.security.scep')?.PayloadContent as PlistDict | undefined;
     const mdm = payloads.find((p) => p.PayloadType === 'com.apple.mdm');
     if (!scep || !mdm) throw new Error('the profile has no SCEP or MDM payload');
+    this.profile = { scep, mdm };
+  }
+
+  /** Enrollment, step 2: obtains the device identity through SCEP (PKCSReq with the profile's challenge). */
+  async obtainIdentity(): Promise<void> {
+    if (!this.profile) throw new Error('no enrollment profile installed');
+    const { scep, mdm } = this.profile;
     const subject = ((scep.Subject ?? []) as string[][][]).map((rdn) => rdn.map(([k, v]) => `${k}=${v}`).join('+')).join(', ');
     const issued = await scepEnroll({
       url: String(scep.URL),
@@ -90,13 +105,19 @@ export class AppleDevice {
       ...(this.options.keyPair ? { keyPair: this.options.keyPair } : {}),
       fetch: this.fetchFn,
     });
-    this.identity = { certificateDer: new Uint8Array(issued.certificate.rawData), privateKey: issued.privateKey };
+    const certificateDer = new Uint8Array(issued.certificate.rawData);
+    this.identity = { certificateDer, privateKey: issued.privateKey, sign: detachedSigner(certificateDer, issued.privateKey) };
     this.endpoints = { serverUrl: String(mdm.ServerURL), checkInUrl: String(mdm.CheckInURL), topic: String(mdm.Topic) };
+  }
+
+  /** Enrollment, step 3: Authenticate, then TokenUpdate (which completes the enrollment on the server). */
+  async register(): Promise<void> {
+    const endpoints = this.need();
     const product = PRODUCTS[this.model];
     await this.checkin({
       MessageType: 'Authenticate',
       UDID: this.udid,
-      Topic: this.endpoints.topic,
+      Topic: endpoints.topic,
       DeviceName: this.name,
       Model: product.model,
       ModelName: product.modelName,
@@ -108,7 +129,7 @@ export class AppleDevice {
     await this.checkin({
       MessageType: 'TokenUpdate',
       UDID: this.udid,
-      Topic: this.endpoints.topic,
+      Topic: endpoints.topic,
       Token: this.pushToken,
       PushMagic: this.pushMagic,
       UnlockToken: this.unlockToken,
@@ -310,7 +331,7 @@ export class AppleDevice {
   private async send(url: string, contentType: string, message: PlistDict | Record<string, PlistValue>): Promise<{ status: number; body: Buffer }> {
     if (!this.identity) throw new Error('the device has no identity yet');
     const body = buildPlist(message as PlistDict);
-    const signature = await signCms(body, this.identity, { detached: true });
+    const signature = this.identity.sign(body);
     const response = await this.fetchFn(url, { method: 'PUT', headers: { 'content-type': contentType, 'mdm-signature': signature.toString('base64') }, body });
     return { status: response.status, body: Buffer.from(await response.arrayBuffer()) };
   }

@@ -19,7 +19,11 @@ describe.skipIf(missing.length > 0)('Apple artefacts checked by openssl and plis
   beforeAll(async () => {
     lab = await startAppleLab();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'steward-peers-'));
-    const enrollment = await lab.api<{ profileUrl: string }>('POST', '/api/v1/enrollments', 'operator', { name: 'peers', platform: 'apple', ownership: 'corporate' });
+    const enrollment = await lab.api<{ profileUrl: string }>('POST', '/api/v1/enrollments', 'operator', {
+      name: 'peers',
+      platform: 'apple',
+      ownership: 'corporate',
+    });
     profileUrl = enrollment.json.profileUrl;
   }, 60_000);
   afterAll(async () => {
@@ -32,7 +36,11 @@ describe.skipIf(missing.length > 0)('Apple artefacts checked by openssl and plis
     expect(response.headers.get('content-type')).toBe('application/x-apple-aspen-config');
     fs.writeFileSync(path.join(dir, 'profile.der'), Buffer.from(await response.arrayBuffer()));
     fs.writeFileSync(path.join(dir, 'ca.pem'), lab.server.ctx.ca.certificatePem);
-    const content = execFileSync(OPENSSL, ['smime', '-verify', '-inform', 'DER', '-in', path.join(dir, 'profile.der'), '-CAfile', path.join(dir, 'ca.pem'), '-purpose', 'any'], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+    const content = execFileSync(
+      OPENSSL,
+      ['smime', '-verify', '-inform', 'DER', '-in', path.join(dir, 'profile.der'), '-CAfile', path.join(dir, 'ca.pem'), '-purpose', 'any'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    ).toString();
     expect(content).toContain('<string>com.apple.mdm</string>');
     expect(content).toContain(`<string>${lab.topic}</string>`);
     // The signature covers the exact bytes: a modified profile no longer verifies.
@@ -40,7 +48,13 @@ describe.skipIf(missing.length > 0)('Apple artefacts checked by openssl and plis
     const at = tampered.indexOf(Buffer.from('com.apple.mdm'));
     tampered[at] = 'C'.charCodeAt(0);
     fs.writeFileSync(path.join(dir, 'tampered.der'), tampered);
-    expect(() => execFileSync(OPENSSL, ['smime', '-verify', '-inform', 'DER', '-in', path.join(dir, 'tampered.der'), '-CAfile', path.join(dir, 'ca.pem'), '-purpose', 'any'], { stdio: 'pipe' })).toThrow();
+    expect(() =>
+      execFileSync(
+        OPENSSL,
+        ['smime', '-verify', '-inform', 'DER', '-in', path.join(dir, 'tampered.der'), '-CAfile', path.join(dir, 'ca.pem'), '-purpose', 'any'],
+        { stdio: 'pipe' },
+      ),
+    ).toThrow();
   });
 
   it('emits plists plistutil parses: the profile, and command envelopes', async () => {

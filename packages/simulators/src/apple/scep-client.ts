@@ -527,3 +527,35 @@ function oid(dotted: string): Buffer {
 }
 
 const SHA256_WITH_RSA = seq(oid(OID.sha256WithRSA), NULL);
+
+/**
+ * Signs `content` as a detached CMS SignedData (RFC 5652): SHA-256 with RSA, signed attributes
+ * (content type, signing time, message digest), the signer's certificate included — what an Apple
+ * device sends in `Mdm-Signature`. Written as DER directly and signed with node:crypto, with the
+ * certificate's IssuerAndSerialNumber worked out once: building it with pkijs costs milliseconds per
+ * message, which a simulated fleet can't afford.
+ */
+export function detachedSigner(certificateDer: Uint8Array, privateKey: CryptoKey | KeyObject): (content: Uint8Array) => Buffer {
+  const certificate = Buffer.from(certificateDer);
+  const sid = issuerAndSerialNumber(certificate);
+  const key = privateKey instanceof KeyObject ? privateKey : KeyObject.from(privateKey);
+  const digestAlgorithms = set(seq(oid(OID.sha256), NULL));
+  const encapsulated = seq(oid(OID.data));
+  const certificates = tagged(0xa0, certificate);
+  return (content) => {
+    const signedAttributes = set(
+      attribute(OID.contentType, oid(OID.data)),
+      attribute(OID.signingTime, utcTime(new Date())),
+      attribute(OID.messageDigest, octets(createHash('sha256').update(content).digest())),
+    );
+    const signerInfo = seq(
+      integer(1),
+      sid,
+      seq(oid(OID.sha256), NULL),
+      retag(signedAttributes, 0xa0),
+      seq(oid(OID.rsaEncryption), NULL),
+      octets(sign('sha256', signedAttributes, key)),
+    );
+    return contentInfo(OID.signedData, seq(integer(1), digestAlgorithms, encapsulated, certificates, set(signerInfo)));
+  };
+}

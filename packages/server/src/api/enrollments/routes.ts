@@ -1,4 +1,3 @@
-import QRCode from 'qrcode';
 import { Type } from 'typebox';
 import { type EnrollmentRow, ENROLLMENT_CHANNELS, usable } from '../../core/enrollment/enrollment-repository.js';
 import { StewardError, notFound } from '../../core/errors.js';
@@ -46,7 +45,7 @@ export async function toEnrollment(ctx: Context, row: EnrollmentRow) {
     createdAt: iso(row.created_at),
     url,
     profileUrl: row.platform === 'apple' ? `${url}/apple.mobileconfig` : null,
-    qrCodeSvg: await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }),
+    qrCodeSvg: await (await import('qrcode')).default.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }),
   };
 }
 

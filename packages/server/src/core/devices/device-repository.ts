@@ -190,8 +190,12 @@ export class DeviceRepository {
       .execute();
   }
 
-  async delete(id: string, db: Kysely<DB> = this.db): Promise<void> {
-    await db.deleteFrom('devices').where('id', '=', id).execute();
+  /** Removes the device with its command history (deliveries carry no foreign key; see the migration). */
+  async delete(id: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('command_deliveries').where('device_id', '=', id).execute();
+      await trx.deleteFrom('devices').where('id', '=', id).execute();
+    });
   }
 
   async touch(id: string, at = Date.now()): Promise<void> {

@@ -13,8 +13,16 @@ import {
 } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import * as asn1js from 'asn1js';
-import forge from 'node-forge';
+import { createRequire } from 'node:module';
+import type Forge from 'node-forge';
 import { type CertificateAuthority, EKU } from '../certificate-authority.js';
+
+let forgeModule: typeof Forge | undefined;
+/** node-forge is large and rarely needed: loaded on first use, not at start-up. */
+function forge(): typeof Forge {
+  forgeModule ??= createRequire(import.meta.url)('node-forge') as typeof Forge;
+  return forgeModule;
+}
 
 /** The largest pkiMessage accepted; a PKCSReq with a 4096-bit key and its signer certificate is under 8 KiB. */
 export const SCEP_MAX_MESSAGE_BYTES = 64 * 1024;
@@ -477,9 +485,9 @@ function challengeOf(csr: x509.Pkcs10CertificateRequest): string | undefined {
 /** CBC decryption; undefined when the padding is wrong (a wrong key, as far as anyone can tell). */
 function decrypt(cipher: CipherSpec, key: Buffer, iv: Buffer, encrypted: Buffer): Buffer | undefined {
   if (cipher.legacy) {
-    const decipher = forge.cipher.createDecipher('DES-CBC', forge.util.createBuffer(key.toString('binary')));
-    decipher.start({ iv: forge.util.createBuffer(iv.toString('binary')) });
-    decipher.update(forge.util.createBuffer(encrypted.toString('binary')));
+    const decipher = forge().cipher.createDecipher('DES-CBC', forge().util.createBuffer(key.toString('binary')));
+    decipher.start({ iv: forge().util.createBuffer(iv.toString('binary')) });
+    decipher.update(forge().util.createBuffer(encrypted.toString('binary')));
     return decipher.finish() ? Buffer.from(decipher.output.getBytes(), 'binary') : undefined;
   }
   try {

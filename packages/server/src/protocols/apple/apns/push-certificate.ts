@@ -1,6 +1,14 @@
 import { createPrivateKey, type KeyObject, X509Certificate as NodeX509 } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import forge from 'node-forge';
+import { createRequire } from 'node:module';
+import type Forge from 'node-forge';
+
+let forgeModule: typeof Forge | undefined;
+/** node-forge is large and rarely needed: loaded on first use, not at start-up. */
+function forge(): typeof Forge {
+  forgeModule ??= createRequire(import.meta.url)('node-forge') as typeof Forge;
+  return forgeModule;
+}
 
 /** The subject attribute (`UID`, RFC 4519 userId) that carries an APNs certificate's topic. */
 export const UID_OID = '0.9.2342.19200300.100.1.1';
@@ -133,19 +141,19 @@ function readPemKey(block: string, password: string | undefined): KeyObject {
 }
 
 function readPkcs12(bundle: Buffer, password: string | undefined): KeyMaterial {
-  let asn1: forge.asn1.Asn1;
+  let asn1: Forge.asn1.Asn1;
   try {
-    asn1 = forge.asn1.fromDer(bundle.toString('binary'));
+    asn1 = forge().asn1.fromDer(bundle.toString('binary'));
   } catch {
     throw new PushCertificateError('invalid_certificate', 'the file is not a PKCS#12 bundle');
   }
   // An "empty" password means either no password or the empty string, depending on the exporter.
   const candidates: Array<string | undefined> = password ? [password] : ['', undefined];
-  let p12: forge.pkcs12.Pkcs12Pfx | undefined;
+  let p12: Forge.pkcs12.Pkcs12Pfx | undefined;
   let lastError: unknown;
   for (const candidate of candidates) {
     try {
-      p12 = forge.pkcs12.pkcs12FromAsn1(asn1, false, candidate as string);
+      p12 = forge().pkcs12.pkcs12FromAsn1(asn1, false, candidate as string);
       break;
     } catch (error) {
       lastError = error;
@@ -159,16 +167,16 @@ function readPkcs12(bundle: Buffer, password: string | undefined): KeyMaterial {
 
   // forge leaves `cert` / `key` null for what it cannot model (non-RSA keys) and keeps the ASN.1 in `asn1` instead.
   const certificates: NodeX509[] = [];
-  const certBag = forge.pki.oids.certBag as string;
+  const certBag = forge().pki.oids.certBag as string;
   for (const bag of p12.getBags({ bagType: certBag })[certBag] ?? []) {
-    const asn1 = bag.cert ? forge.pki.certificateToAsn1(bag.cert) : bag.asn1;
+    const asn1 = bag.cert ? forge().pki.certificateToAsn1(bag.cert) : bag.asn1;
     if (asn1) certificates.push(readCertificate(der(asn1)));
   }
   let key: KeyObject | undefined;
-  for (const bagType of [forge.pki.oids.pkcs8ShroudedKeyBag, forge.pki.oids.keyBag] as string[]) {
+  for (const bagType of [forge().pki.oids.pkcs8ShroudedKeyBag, forge().pki.oids.keyBag] as string[]) {
     for (const bag of p12.getBags({ bagType })[bagType] ?? []) {
       if (key) break;
-      const privateKeyInfo = bag.key ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bag.key)) : bag.asn1;
+      const privateKeyInfo = bag.key ? forge().pki.wrapRsaPrivateKey(forge().pki.privateKeyToAsn1(bag.key)) : bag.asn1;
       if (!privateKeyInfo) continue;
       try {
         key = createPrivateKey({ key: der(privateKeyInfo), format: 'der', type: 'pkcs8' });
@@ -181,8 +189,8 @@ function readPkcs12(bundle: Buffer, password: string | undefined): KeyMaterial {
 }
 
 /** DER of a forge ASN.1 object. */
-function der(asn1: forge.asn1.Asn1): Buffer {
-  return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
+function der(asn1: Forge.asn1.Asn1): Buffer {
+  return Buffer.from(forge().asn1.toDer(asn1).getBytes(), 'binary');
 }
 
 function readCertificate(data: string | Buffer): NodeX509 {
