@@ -22,6 +22,8 @@ export interface Adapters {
   readonly periodic: readonly PeriodicJob[];
   /** Called after the API enqueued a command: wake the devices it targets. */
   commandEnqueued(commandId: string): Promise<void>;
+  /** Called after devices joined or left groups: platforms whose configuration follows groups resync. */
+  membershipChanged(deviceIds: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -34,7 +36,11 @@ export function createAdapters(ctx: Context, log: FastifyBaseLogger): Adapters {
     push.push({ deviceIds }).catch((error) => log.warn({ err: error }, 'push failed'));
   };
   const topics = async () => new Set((await appleRepo.pushCertificates()).map((c) => c.topic));
-  const apple = new AppleMdmService(ctx, appleRepo, topics, { wake, declarativeManagement: (device, endpoint, data) => ddm.handle(device, endpoint, data) });
+  const apple = new AppleMdmService(ctx, appleRepo, topics, {
+    wake,
+    declarativeManagement: (device, endpoint, data) => ddm.handle(device, endpoint, data),
+    membershipChanged: (deviceIds) => membershipChanged(deviceIds),
+  });
   const verifier = new DeviceIdentityVerifier(ctx.ca, ctx.config.apple.clientCertHeader);
 
   /** Tell Apple devices whose declaration set changed to synchronise. */
@@ -90,6 +96,18 @@ export function createAdapters(ctx: Context, log: FastifyBaseLogger): Adapters {
     { legacyAlgorithms: ctx.config.apple.scepLegacyAlgorithms },
   );
 
+  /** Apple devices whose declaration set no longer matches what they last synced get the DDM command. */
+  async function membershipChanged(deviceIds: readonly string[]): Promise<void> {
+    const changed: string[] = [];
+    for (const deviceId of deviceIds) {
+      const device = await appleRepo.byDevice(deviceId);
+      if (!device) continue;
+      const token = DeclarativeManagement.token(await ddm.declarationsFor(deviceId));
+      if (token !== (device.declarations_token ?? DeclarativeManagement.token([]))) changed.push(deviceId);
+    }
+    await resync(changed);
+  }
+
   return {
     routes: [
       scepRoutes(scep),
@@ -111,6 +129,7 @@ export function createAdapters(ctx: Context, log: FastifyBaseLogger): Adapters {
       await ctx.jobs.enqueue('apple.push', { commandId });
       push.push({ commandId }).catch((error) => log.warn({ err: error }, 'push failed'));
     },
+    membershipChanged,
     close: () => push.close(),
   };
 }

@@ -100,6 +100,7 @@ export const deviceRoutes: RouteModule = (app, ctx) => {
         for (const groupId of groupIds) if (!staticCurrent.includes(groupId)) await ctx.groups.addMembers(groupId, [id]);
       }
       await ctx.groups.refreshSmartMembership([id]);
+      if (groupIds) await request.server.adapters.membershipChanged([id]);
       const updated = await ctx.devices.get(id);
       if (!updated) throw notFound('Device');
       return { ...toDevice(updated), groupIds: await ctx.groups.groupIdsOf(id), inventory: JSON.parse(updated.inventory) as Record<string, unknown> };

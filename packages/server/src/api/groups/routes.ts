@@ -170,6 +170,7 @@ export const groupRoutes: RouteModule = (app, ctx) => {
       if (missing.length) throw new StewardError('not_found', 'Some devices do not exist.', { missing: missing.slice(0, 20) });
       const added = await ctx.groups.addMembers(id, add);
       const removed = await ctx.groups.removeMembers(id, remove);
+      await request.server.adapters.membershipChanged([...add, ...remove]);
       return { added, removed, memberCount: await ctx.groups.memberCount(id) };
     },
   );

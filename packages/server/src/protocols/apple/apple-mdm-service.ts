@@ -36,6 +36,8 @@ const UNLOCK_CONTEXT = (deviceId: string) => `apple-unlock:${deviceId}`;
 export interface AppleHooks {
   /** Wake devices after Steward itself queued commands for them. */
   wake(deviceIds: string[]): void;
+  /** A device joined its groups (at enrollment): bring its declarations in line. */
+  membershipChanged(deviceIds: string[]): Promise<void>;
   /** Answer a DeclarativeManagement check-in. */
   declarativeManagement(device: AppleDeviceRow, endpoint: string, data: Buffer | undefined): Promise<AppleResponse>;
 }
@@ -240,6 +242,7 @@ export class AppleMdmService {
         createdBy: { type: 'system', id: null, label: 'enrollment' },
         ttlMs: this.ctx.config.commandTtlSeconds * 1000,
       });
+      await this.hooks.membershipChanged([device.device_id]);
       this.hooks.wake([device.device_id]);
     }
     return EMPTY;

@@ -278,6 +278,111 @@ for (const database of TEST_DATABASES) {
       expect(got.body).toContain(token.toString('base64'));
     });
 
+    it('serves Declarative Device Management and tells devices when their set changes', async () => {
+      const device = await h.ctx.database.db.selectFrom('apple_devices').select('device_id').where('udid', '=', udidA).executeTakeFirstOrThrow();
+      const group = await h.app.inject({ method: 'POST', url: '/api/v1/groups', headers: h.auth('operator'), payload: { name: 'ddm', kind: 'static' } });
+      await h.app.inject({
+        method: 'POST',
+        url: `/api/v1/groups/${group.json().id}/members`,
+        headers: h.auth('operator'),
+        payload: { add: [device.device_id] },
+      });
+      const ddm = (endpoint: string, data?: unknown) =>
+        checkin(
+          {
+            MessageType: 'DeclarativeManagement',
+            UDID: udidA,
+            Endpoint: endpoint,
+            ...(data === undefined ? {} : { Data: Buffer.isBuffer(data) ? data : Buffer.from(JSON.stringify(data)) }),
+          },
+          a,
+        );
+      const emptyTokens = (await ddm('tokens')).json().SyncTokens.DeclarationsToken;
+
+      const created = await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/apple/declarations',
+        headers: h.auth('operator'),
+        payload: {
+          identifier: 'com.example.passcode',
+          type: 'com.apple.configuration.passcode.settings',
+          payload: { MinimumLength: 6, RequireAlphanumericPasscode: false },
+          groupIds: [group.json().id],
+        },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      // The change queues the DeclarativeManagement command for the device.
+      const pending = await h.ctx.database.db
+        .selectFrom('command_deliveries')
+        .innerJoin('commands', 'commands.id', 'command_deliveries.command_id')
+        .select(['commands.type', 'command_deliveries.state'])
+        .where('command_deliveries.device_id', '=', device.device_id)
+        .where('commands.type', '=', 'DeclarativeManagement')
+        .execute();
+      expect(pending.map((p) => p.state)).toContain('queued');
+
+      const tokens = (await ddm('tokens')).json();
+      expect(tokens.SyncTokens.DeclarationsToken).not.toBe(emptyTokens);
+      const items = (await ddm('declaration-items')).json();
+      expect(items.Declarations.Configurations).toEqual([{ Identifier: 'com.example.passcode', ServerToken: expect.any(String) }]);
+      expect(items.Declarations.Activations).toHaveLength(1);
+      const activation = (await ddm(`declaration/activation/${items.Declarations.Activations[0].Identifier}`)).json();
+      expect(activation).toMatchObject({ Type: 'com.apple.activation.simple', Payload: { StandardConfigurations: ['com.example.passcode'] } });
+      const configuration = (await ddm('declaration/configuration/com.example.passcode')).json();
+      expect(configuration).toMatchObject({
+        Type: 'com.apple.configuration.passcode.settings',
+        Identifier: 'com.example.passcode',
+        Payload: { MinimumLength: 6 },
+      });
+      expect((await ddm('declaration/configuration/com.example.other')).statusCode).toBe(404);
+
+      const status = {
+        StatusItems: {
+          management: {
+            declarations: { configurations: [{ identifier: 'com.example.passcode', active: true, valid: 'valid', 'server-token': configuration.ServerToken }] },
+          },
+        },
+        Errors: [],
+      };
+      expect((await ddm('status', status)).statusCode).toBe(200);
+      const stored = await h.ctx.devices.get(device.device_id);
+      expect(JSON.parse(stored?.inventory ?? '{}').declarativeStatus.StatusItems.management.declarations.configurations[0].active).toBe(true);
+      expect((await ddm('status', Buffer.from('{not json'))).statusCode).toBe(400);
+
+      // Joining a group that carries declarations changes the set too.
+      const ddmCommands = async () =>
+        (
+          await h.ctx.database.db
+            .selectFrom('command_deliveries')
+            .innerJoin('commands', 'commands.id', 'command_deliveries.command_id')
+            .select('commands.id')
+            .where('command_deliveries.device_id', '=', device.device_id)
+            .where('commands.type', '=', 'DeclarativeManagement')
+            .execute()
+        ).length;
+      const other = await h.app.inject({ method: 'POST', url: '/api/v1/groups', headers: h.auth('operator'), payload: { name: 'ddm-2', kind: 'static' } });
+      await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/apple/declarations',
+        headers: h.auth('operator'),
+        payload: {
+          identifier: 'com.example.asset',
+          type: 'com.apple.asset.data',
+          payload: { Reference: { DataURL: 'https://example.com/a', ContentType: 'text/plain' } },
+          groupIds: [other.json().id],
+        },
+      });
+      const before = await ddmCommands();
+      await h.app.inject({
+        method: 'POST',
+        url: `/api/v1/groups/${other.json().id}/members`,
+        headers: h.auth('operator'),
+        payload: { add: [device.device_id] },
+      });
+      expect(await ddmCommands()).toBe(before + 1);
+      expect((await ddm('status', 'a string, not a report')).statusCode).toBe(400);
+    });
+
     it('checks out', async () => {
       expect((await checkin({ MessageType: 'CheckOut', UDID: udidB, Topic: topic }, b)).statusCode).toBe(200);
       const device = await h.ctx.database.db.selectFrom('devices').select('enrollment_state').where('udid', '=', udidB).executeTakeFirstOrThrow();

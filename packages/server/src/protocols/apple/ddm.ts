@@ -108,6 +108,7 @@ export class DeclarativeManagement {
       } catch {
         throw new StewardError('invalid_json', 'The status report is not JSON.');
       }
+      if (!report || typeof report !== 'object' || Array.isArray(report)) throw new StewardError('bad_request', 'A status report is a JSON object.');
       const previous = device.ddm_status ? (JSON.parse(device.ddm_status) as Record<string, unknown>) : {};
       const merged = mergeStatus(previous, report as Record<string, unknown>);
       await this.repo.update(device.device_id, { ddm_status: JSON.stringify(merged), declarations_token: token });
