@@ -10,3 +10,4 @@ export { signCms, verifyCms } from './pki/cms.js';
 export { buildPlist, parsePlist, parsePlistDict, type PlistDict, type PlistValue } from './protocols/apple/plist.js';
 export { startApnsStandIn, type ApnsStandIn } from './protocols/apple/apns/apns-stand-in.js';
 export { CertificateAuthority } from './pki/certificate-authority.js';
+export * as der from './pki/der.js';

@@ -40,6 +40,8 @@ export const EKU = Object.freeze({ serverAuth: '1.3.6.1.5.5.7.3.1', clientAuth: 
  * so every node of a deployment shares one CA; the key is opened with the deployment's secret key.
  */
 export class CertificateAuthority {
+  private authorityKeyIdentifier: Promise<x509.AuthorityKeyIdentifierExtension> | undefined;
+
   private constructor(
     readonly certificate: x509.X509Certificate,
     private readonly privateKey: CryptoKey,
@@ -118,12 +120,15 @@ export class CertificateAuthority {
       ...(options.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),
       ...(options.uris ?? []).map((value) => ({ type: 'url' as const, value })),
     ];
-    const publicKey = options.publicKey instanceof x509.PublicKey ? await options.publicKey.export() : options.publicKey;
+    // An x509.PublicKey goes in as it is (its SPKI bytes): importing it into WebCrypto only to export
+    // it again cost more than signing. The authority key identifier is the same for every certificate.
+    const publicKey = options.publicKey;
+    this.authorityKeyIdentifier ??= x509.AuthorityKeyIdentifierExtension.create(this.certificate);
     const extensions: x509.Extension[] = [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(options.keyUsages, true),
       await x509.SubjectKeyIdentifierExtension.create(publicKey),
-      await x509.AuthorityKeyIdentifierExtension.create(this.certificate),
+      await this.authorityKeyIdentifier,
     ];
     if (options.extendedKeyUsages?.length) extensions.push(new x509.ExtendedKeyUsageExtension(options.extendedKeyUsages, false));
     if (names.length) extensions.push(new x509.SubjectAlternativeNameExtension(names, false));

@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, type KeyObject, webcrypto, verify as verifySignature } from 'node:crypto';
+import { createHash, createPublicKey, KeyObject, sign as signBytes, webcrypto, verify as verifySignature } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 
@@ -38,6 +38,8 @@ export async function signCms(
   signer: { certificateDer: Uint8Array; privateKey: webcrypto.CryptoKey },
   options: { detached?: boolean } = {},
 ): Promise<Buffer> {
+  const fast = signDer(content, signer, options.detached === true);
+  if (fast) return fast;
   const certificate = pkijs.Certificate.fromBER(signer.certificateDer);
   const digest = createHash('sha256').update(content).digest();
   const signedData = new pkijs.SignedData({
@@ -85,6 +87,14 @@ const keyCache = new Map<string, KeyObject>();
  * Parsing is bounded by the caller's body limit; any malformed structure throws {@link CmsError}.
  */
 export function verifyCms(der: Uint8Array, detachedContent?: Uint8Array): VerifiedCms {
+  // Devices sign every message: read DER without building an object model (pkijs costs ~3 ms a
+  // message). Anything the strict reader does not take (BER, unusual shapes) goes the general way.
+  const fast = readSignedData(der);
+  if (fast) return verifyParsed(fast, detachedContent);
+  return verifyCmsGeneral(der, detachedContent);
+}
+
+function verifyCmsGeneral(der: Uint8Array, detachedContent?: Uint8Array): VerifiedCms {
   let signedData: pkijs.SignedData;
   try {
     const contentInfo = pkijs.ContentInfo.fromBER(der);
@@ -147,4 +157,272 @@ function findSigner(signedData: pkijs.SignedData, signerInfo: pkijs.SignerInfo):
     }
   }
   throw new CmsError('the signer certificate is not included');
+}
+
+// --- a strict DER reader for the common case ---------------------------------------------------
+
+/** One DER element: its tag, where its content lies, and where it ends. */
+interface Tlv {
+  tag: number;
+  start: number;
+  contentStart: number;
+  end: number;
+}
+
+/** Reads the element at `offset`, definite lengths only (DER); undefined when malformed. */
+function tlvAt(der: Uint8Array, offset: number, limit: number): Tlv | undefined {
+  if (offset + 2 > limit) return undefined;
+  const tag = der[offset] as number;
+  if ((tag & 0x1f) === 0x1f) return undefined; // high tag numbers: not in SignedData
+  let length = der[offset + 1] as number;
+  let contentStart = offset + 2;
+  if (length & 0x80) {
+    const bytes = length & 0x7f;
+    if (bytes === 0 || bytes > 4 || contentStart + bytes > limit) return undefined;
+    length = 0;
+    for (let i = 0; i < bytes; i++) length = length * 256 + (der[contentStart + i] as number);
+    contentStart += bytes;
+  }
+  const end = contentStart + length;
+  if (end > limit) return undefined;
+  return { tag, start: offset, contentStart, end };
+}
+
+/** The elements inside a constructed element. */
+function children(der: Uint8Array, parent: Tlv): Tlv[] | undefined {
+  const out: Tlv[] = [];
+  for (let offset = parent.contentStart; offset < parent.end; ) {
+    const item = tlvAt(der, offset, parent.end);
+    if (!item) return undefined;
+    out.push(item);
+    offset = item.end;
+  }
+  return out;
+}
+
+const OID_SIGNED_DATA = Buffer.from('06092a864886f70d010702', 'hex');
+const OID_MESSAGE_DIGEST = Buffer.from('06092a864886f70d010904', 'hex');
+const DIGEST_OIDS: Record<string, string> = {
+  '06052b0e03021a': 'sha1',
+  '0609608648016503040201': 'sha256',
+  '0609608648016503040202': 'sha384',
+  '0609608648016503040203': 'sha512',
+};
+
+interface ParsedSignedData {
+  der: Buffer;
+  hash: string | undefined;
+  attached: Buffer | undefined;
+  certificate: Buffer;
+  spki: Buffer;
+  signedAttrs: Buffer | undefined;
+  claimedDigest: Buffer | undefined;
+  signature: Buffer;
+}
+
+const bytesOf = (der: Buffer, t: Tlv) => der.subarray(t.start, t.end);
+const contentOfTlv = (der: Buffer, t: Tlv) => der.subarray(t.contentStart, t.end);
+
+/**
+ * ContentInfo { signedData, [0] SignedData { version, digestAlgorithms, encapContentInfo,
+ * [0] certificates, [1] crls?, signerInfos } } with one signer, read as DER. Undefined for anything
+ * else, which the general path then reads (and refuses, if it must).
+ */
+function readSignedData(input: Uint8Array): ParsedSignedData | undefined {
+  const der = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const top = tlvAt(der, 0, der.length);
+  if (!top || top.tag !== 0x30 || top.end !== der.length) return undefined;
+  const [type, explicit] = children(der, top) ?? [];
+  if (!type || !explicit || explicit.tag !== 0xa0 || !bytesOf(der, type).equals(OID_SIGNED_DATA)) return undefined;
+  const [signedData] = children(der, explicit) ?? [];
+  if (!signedData || signedData.tag !== 0x30) return undefined;
+  const parts = children(der, signedData);
+  if (!parts || parts.length < 4) return undefined;
+  const encap = parts[2] as Tlv;
+  const signerInfos = parts[parts.length - 1] as Tlv;
+  const certificates = parts.slice(3, -1).find((p) => p.tag === 0xa0);
+  if (encap.tag !== 0x30 || signerInfos.tag !== 0x31 || !certificates) return undefined;
+
+  const encapParts = children(der, encap);
+  if (!encapParts || encapParts.length < 1 || encapParts.length > 2) return undefined;
+  let attached: Buffer | undefined;
+  if (encapParts[1]) {
+    if (encapParts[1].tag !== 0xa0) return undefined;
+    const [octets] = children(der, encapParts[1]) ?? [];
+    if (!octets || octets.tag !== 0x04) return undefined; // a constructed (BER) OCTET STRING goes the general way
+    attached = contentOfTlv(der, octets);
+  }
+
+  const signers = children(der, signerInfos);
+  if (!signers || signers.length !== 1 || (signers[0] as Tlv).tag !== 0x30) return undefined;
+  const signer = children(der, signers[0] as Tlv);
+  if (!signer || signer.length < 5) return undefined;
+  const [, sid, digestAlgorithm] = signer as [Tlv, Tlv, Tlv];
+  let index = 3;
+  let signedAttrs: Tlv | undefined;
+  if (signer[index]?.tag === 0xa0) signedAttrs = signer[index++];
+  index++; // signatureAlgorithm: the key's type decides, as before
+  const signature = signer[index];
+  if (!signature || signature.tag !== 0x04 || sid.tag !== 0x30 || digestAlgorithm.tag !== 0x30) return undefined;
+
+  const [digestOid] = children(der, digestAlgorithm) ?? [];
+  const hash = digestOid ? DIGEST_OIDS[bytesOf(der, digestOid).toString('hex')] : undefined;
+
+  // The signer's certificate: the one whose issuer and serial number the sid names.
+  const [sidIssuer, sidSerial] = children(der, sid) ?? [];
+  if (!sidIssuer || !sidSerial) return undefined;
+  let found: { certificate: Tlv; spki: Tlv } | undefined;
+  for (const certificate of children(der, certificates) ?? []) {
+    if (certificate.tag !== 0x30) continue;
+    const [tbs] = children(der, certificate) ?? [];
+    const fields = tbs && tbs.tag === 0x30 ? children(der, tbs) : undefined;
+    if (!fields) return undefined;
+    const offset = fields[0]?.tag === 0xa0 ? 1 : 0;
+    const serial = fields[offset];
+    const issuer = fields[offset + 2];
+    const spki = fields[offset + 5];
+    if (!serial || !issuer || !spki) return undefined;
+    if (bytesOf(der, serial).equals(bytesOf(der, sidSerial)) && bytesOf(der, issuer).equals(bytesOf(der, sidIssuer))) {
+      found = { certificate, spki };
+      break;
+    }
+  }
+  if (!found) return undefined;
+
+  let claimedDigest: Buffer | undefined;
+  if (signedAttrs) {
+    for (const attribute of children(der, signedAttrs) ?? []) {
+      const [attrType, values] = children(der, attribute) ?? [];
+      if (!attrType || !values || !bytesOf(der, attrType).equals(OID_MESSAGE_DIGEST)) continue;
+      const [value] = children(der, values) ?? [];
+      if (!value || value.tag !== 0x04) return undefined;
+      claimedDigest = contentOfTlv(der, value);
+      break;
+    }
+  }
+  return {
+    der,
+    hash,
+    attached,
+    certificate: Buffer.from(bytesOf(der, found.certificate)),
+    spki: bytesOf(der, found.spki),
+    signedAttrs: signedAttrs ? bytesOf(der, signedAttrs) : undefined,
+    claimedDigest,
+    signature: contentOfTlv(der, signature),
+  };
+}
+
+function verifyParsed(parsed: ParsedSignedData, detachedContent: Uint8Array | undefined): VerifiedCms {
+  const content = detachedContent ?? parsed.attached;
+  if (!content) throw new CmsError('no content to verify');
+  const hash = parsed.hash;
+  if (!hash) throw new CmsError('unsupported digest algorithm');
+  let signedBytes: Buffer;
+  if (parsed.signedAttrs) {
+    if (!parsed.claimedDigest) throw new CmsError('signed attributes without a message digest');
+    const actual = createHash(hash).update(content).digest();
+    if (!actual.equals(parsed.claimedDigest)) throw new CmsError('message digest does not match the content');
+    // The signature covers the DER of the attributes as a SET, not as the [0] IMPLICIT field.
+    signedBytes = Buffer.from(parsed.signedAttrs);
+    signedBytes[0] = 0x31;
+  } else {
+    signedBytes = Buffer.from(content);
+  }
+  const fingerprint = createHash('sha256').update(parsed.certificate).digest('hex');
+  let key = keyCache.get(fingerprint);
+  if (!key) {
+    try {
+      key = createPublicKey({ key: parsed.spki, format: 'der', type: 'spki' });
+    } catch {
+      throw new CmsError('the signer certificate has an unusable key');
+    }
+    if (keyCache.size > 50_000) keyCache.clear();
+    keyCache.set(fingerprint, key);
+  }
+  let valid = false;
+  try {
+    valid = verifySignature(hash, signedBytes, key, parsed.signature);
+  } catch {
+    valid = false;
+  }
+  if (!valid) throw new CmsError('signature does not verify');
+  return { signerCertificateDer: parsed.certificate, content: Buffer.from(content) };
+}
+
+// --- signing, written as DER -----------------------------------------------------------------
+
+const signingKeys = new WeakMap<object, KeyObject>();
+
+function der(tag: number, ...parts: Buffer[]): Buffer {
+  const content = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+  const length = content.length;
+  let header: number[];
+  if (length < 0x80) header = [tag, length];
+  else if (length < 0x100) header = [tag, 0x81, length];
+  else if (length < 0x10000) header = [tag, 0x82, length >> 8, length & 0xff];
+  else if (length < 0x1000000) header = [tag, 0x83, length >> 16, (length >> 8) & 0xff, length & 0xff];
+  else header = [tag, 0x84, (length >>> 24) & 0xff, (length >> 16) & 0xff, (length >> 8) & 0xff, length & 0xff];
+  return Buffer.concat([Buffer.from(header), content]);
+}
+
+const DER_NULL = Buffer.from([0x05, 0x00]);
+const OID_DATA = Buffer.from('06092a864886f70d010701', 'hex');
+const OID_CONTENT_TYPE = Buffer.from('06092a864886f70d010903', 'hex');
+const OID_SIGNING_TIME = Buffer.from('06092a864886f70d010905', 'hex');
+const SHA256_ALGORITHM = der(0x30, Buffer.from('0609608648016503040201', 'hex'), DER_NULL);
+const RSA_ALGORITHM = der(0x30, Buffer.from('06092a864886f70d010101', 'hex'), DER_NULL);
+
+function utcTime(date: Date): Buffer {
+  const text = date.toISOString().replace(/[-:T]/g, '').slice(2, 14);
+  return der(0x17, Buffer.from(`${text}Z`, 'latin1'));
+}
+
+/**
+ * The same SignedData as the pkijs path (version 1, SHA-256 with RSA, signed attributes, the signer's
+ * certificate), written directly: milliseconds less per enrollment profile. Undefined when the key or
+ * certificate is not the plain case (then pkijs does it).
+ */
+function signDer(content: Uint8Array, signer: { certificateDer: Uint8Array; privateKey: webcrypto.CryptoKey }, detached: boolean): Buffer | undefined {
+  let key = signingKeys.get(signer.privateKey);
+  if (!key) {
+    try {
+      key = KeyObject.from(signer.privateKey);
+    } catch {
+      return undefined;
+    }
+    signingKeys.set(signer.privateKey, key);
+  }
+  if (key.asymmetricKeyType !== 'rsa') return undefined;
+  const certificate = Buffer.from(signer.certificateDer);
+  const top = tlvAt(certificate, 0, certificate.length);
+  const [tbs] = top && top.tag === 0x30 && top.end === certificate.length ? (children(certificate, top) ?? []) : [];
+  const fields = tbs && tbs.tag === 0x30 ? children(certificate, tbs) : undefined;
+  if (!fields) return undefined;
+  const offset = fields[0]?.tag === 0xa0 ? 1 : 0;
+  const serial = fields[offset];
+  const issuer = fields[offset + 2];
+  if (!serial || !issuer) return undefined;
+
+  const digest = createHash('sha256').update(content).digest();
+  const attributes = [
+    der(0x30, OID_CONTENT_TYPE, der(0x31, OID_DATA)),
+    der(0x30, OID_SIGNING_TIME, der(0x31, utcTime(new Date()))),
+    der(0x30, OID_MESSAGE_DIGEST, der(0x31, der(0x04, digest))),
+  ].sort(Buffer.compare);
+  const signedAttributes = der(0x31, ...attributes);
+  const signature = signBytes('sha256', signedAttributes, key);
+  const implicitAttributes = Buffer.from(signedAttributes);
+  implicitAttributes[0] = 0xa0;
+  const signerInfo = der(
+    0x30,
+    der(0x02, Buffer.from([1])),
+    der(0x30, bytesOf(certificate, issuer), bytesOf(certificate, serial)),
+    SHA256_ALGORITHM,
+    implicitAttributes,
+    RSA_ALGORITHM,
+    der(0x04, signature),
+  );
+  const encapsulated = detached ? der(0x30, OID_DATA) : der(0x30, OID_DATA, der(0xa0, der(0x04, Buffer.from(content))));
+  const signedData = der(0x30, der(0x02, Buffer.from([1])), der(0x31, SHA256_ALGORITHM), encapsulated, der(0xa0, certificate), der(0x31, signerInfo));
+  return der(0x30, OID_SIGNED_DATA, der(0xa0, signedData));
 }
