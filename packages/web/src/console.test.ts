@@ -4,7 +4,7 @@
  * playwright-core; Playwright's own browser downloads are never used.
  *
  * Needs the console built (`npm run build`). Set STEWARD_UPDATE_SCREENSHOTS=1 to refresh
- * docs/images/console-devices.png; otherwise the screenshot goes to a temporary directory.
+ * docs/images/console-devices.png and console-device.png; otherwise the screenshots go to a temporary directory.
  */
 import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const CHROMIUM = '/usr/bin/chromium';
 const CONSOLE_INDEX = fileURLToPath(new URL('../dist/index.html', import.meta.url));
 const README_SCREENSHOT = fileURLToPath(new URL('../../../docs/images/console-devices.png', import.meta.url));
+const DEVICE_SCREENSHOT = fileURLToPath(new URL('../../../docs/images/console-device.png', import.meta.url));
 
 const ADMIN = { email: 'ada@example.com', name: 'Ada Lovelace', password: 'analytical-engine-1843' };
 const hasChromium = fs.existsSync(CHROMIUM);
@@ -81,6 +82,7 @@ describe.skipIf(skip)('web console in Chromium', () => {
     expect(await page.getByTestId('signed-in-user').textContent()).toBe(ADMIN.name);
     expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents()).toEqual([
       'Devices',
+      'Enrollment',
       'Groups',
       'Commands',
       'Audit log',
@@ -179,6 +181,271 @@ describe.skipIf(skip)('web console in Chromium', () => {
     } finally {
       await auditorContext.close();
     }
+  });
+
+  /** A fresh browser context signed in as a new user of this role; closed by the caller. */
+  async function signInAs(role: 'operator' | 'helpdesk', email: string, displayName: string): Promise<{ context: BrowserContext; page: Page }> {
+    const password = `${role}-password-for-tests`;
+    if (!(await server.ctx.users.findByEmail(email))) await server.ctx.auth.createUser({ email, password, role, displayName });
+    const userContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', locale: 'en-US', timezoneId: 'UTC' });
+    userContext.setDefaultTimeout(10_000);
+    const userPage = await userContext.newPage();
+    userPage.on('pageerror', (error) => pageErrors.push(error.message));
+    await userPage.goto(`${server.url}/login`);
+    await userPage.getByLabel(/^E-mail/).fill(email);
+    await userPage.getByLabel(/^Password/).fill(password);
+    await userPage.getByRole('button', { name: 'Sign in' }).click();
+    await userPage.getByRole('heading', { name: 'Devices', level: 1 }).waitFor();
+    return { context: userContext, page: userPage };
+  }
+
+  const actions = (p: Page) => p.getByRole('region', { name: 'Actions' });
+
+  it('lets an operator open a device, lock it with a message and follow the command in the timeline', async () => {
+    const device = await server.ctx.devices.create({
+      platform: 'ios',
+      ownership: 'corporate',
+      name: 'Courier iPhone 12',
+      model: 'iPhone 15',
+      serialNumber: 'G7QX1LOCK01',
+      osVersion: '18.2',
+      assignedUser: 'olga@example.com',
+    });
+    const operator = await signInAs('operator', 'otto@example.com', 'Otto Operator');
+    try {
+      const p = operator.page;
+      await p.getByLabel('Search').fill('Courier');
+      await p.getByRole('link', { name: 'Courier iPhone 12' }).click();
+      await p.getByRole('heading', { name: 'Courier iPhone 12', level: 1 }).waitFor();
+      expect(new URL(p.url()).pathname).toBe(`/devices/${device.id}`);
+      expect(await p.getByTestId('assigned-user').textContent()).toBe('olga@example.com');
+
+      // Sending from another tab brings the timeline forward.
+      await p.getByRole('tab', { name: 'Inventory' }).click();
+      await p.getByText('The device has not reported its inventory yet.', { exact: false }).waitFor();
+      await actions(p).getByRole('button', { name: 'Lock', exact: true }).click();
+      const dialog = p.getByRole('dialog');
+      await dialog.getByLabel('Message on the screen').fill('Locked by IT: please call the help desk.');
+      await dialog.getByLabel('Phone number').fill('+33 1 23 45 67 89');
+      expect(await dialog.getByLabel('PIN').count()).toBe(0);
+      await dialog.getByRole('button', { name: 'Lock device' }).click();
+      await p.getByRole('status').getByText('Lock sent').waitFor();
+      await p.getByRole('status').getByRole('button', { name: 'Dismiss' }).click();
+      await p.getByRole('status').getByText('Lock sent').waitFor({ state: 'detached' });
+
+      const timeline = p.getByRole('table', { name: 'Command timeline' });
+      await timeline.getByRole('row', { name: /Lock.*Queued.*otto@example\.com/ }).waitFor();
+      const [command] = await server.ctx.commands.list({ deviceId: device.id, limit: 10 });
+      expect(command?.type).toBe('lock');
+      expect(JSON.parse(command?.payload ?? '{}')).toEqual({ message: 'Locked by IT: please call the help desk.', phoneNumber: '+33 1 23 45 67 89' });
+
+      // The device answers: the timeline, which polls while a command is pending, shows it done.
+      await server.ctx.database.db
+        .updateTable('command_deliveries')
+        .set({ state: 'acknowledged', sent_at: Date.now() - 2000, completed_at: Date.now(), result: JSON.stringify({ Status: 'Acknowledged' }) })
+        .where('device_id', '=', device.id)
+        .execute();
+      await timeline.getByRole('row', { name: /Lock.*Done/ }).waitFor();
+      await timeline.getByRole('button', { name: 'Result' }).click();
+      await timeline.getByText('"Status": "Acknowledged"').waitFor();
+
+      // Rename inline; the audit trail records it.
+      await p.getByRole('button', { name: 'Rename' }).click();
+      await p.getByLabel('Device name').fill('Courier iPhone 12 (spare)');
+      await p.getByRole('button', { name: 'Save' }).click();
+      await p.getByRole('heading', { name: 'Courier iPhone 12 (spare)', level: 1 }).waitFor();
+      expect((await server.ctx.devices.get(device.id))?.name).toBe('Courier iPhone 12 (spare)');
+      expect(await p.getByRole('tab', { name: 'Audit trail' }).count()).toBe(0);
+
+      await p.getByRole('button', { name: 'Change the assigned user' }).click();
+      await p.getByRole('textbox', { name: 'Assigned user' }).fill('  ');
+      await p.getByRole('button', { name: 'Save' }).click();
+      await p.getByTestId('assigned-user').getByText('Unassigned').waitFor();
+      expect((await server.ctx.devices.get(device.id))?.assigned_user).toBeNull();
+    } finally {
+      await operator.context.close();
+    }
+  });
+
+  it('keeps the wipe button disabled until the device name is typed exactly, then queues the wipe', async () => {
+    const device = await server.ctx.devices.create({ platform: 'macos', ownership: 'corporate', name: 'Lab Mac mini', osVersion: '15.1' });
+    const operator = await signInAs('operator', 'otto@example.com', 'Otto Operator');
+    try {
+      const p = operator.page;
+      await p.goto(`${server.url}/devices/${device.id}`);
+      await p.getByRole('heading', { name: 'Lab Mac mini', level: 1 }).waitFor();
+      expect(await actions(p).getByRole('button', { name: 'Retire…' }).count()).toBe(0);
+      await actions(p).getByRole('button', { name: 'Wipe…' }).click();
+      const dialog = p.getByRole('dialog', { name: 'Wipe Lab Mac mini?' });
+      await dialog.getByText('returns to factory settings').waitFor();
+      const confirm = dialog.getByRole('button', { name: 'Wipe device' });
+      expect(await confirm.isDisabled()).toBe(true);
+      const nameBox = dialog.getByRole('textbox', { name: /Type Lab Mac mini to confirm/ });
+      await nameBox.fill('lab mac mini');
+      expect(await confirm.isDisabled()).toBe(true);
+      await nameBox.fill('Lab Mac min');
+      expect(await confirm.isDisabled()).toBe(true);
+      expect(await server.ctx.commands.list({ deviceId: device.id, limit: 10 })).toEqual([]);
+      await nameBox.fill('Lab Mac mini');
+      expect(await confirm.isEnabled()).toBe(true);
+      await confirm.click();
+      await p.getByRole('status').getByText('Wipe sent').waitFor();
+      await p
+        .getByRole('table', { name: 'Command timeline' })
+        .getByRole('row', { name: /Wipe.*Queued/ })
+        .waitFor();
+      const commands = await server.ctx.commands.list({ deviceId: device.id, limit: 10 });
+      expect(commands.map((c) => c.type)).toEqual(['wipe']);
+    } finally {
+      await operator.context.close();
+    }
+  });
+
+  it('offers helpdesk the support actions only, and personal devices Retire instead of Wipe', async () => {
+    const corporate = await server.ctx.devices.create({ platform: 'ios', ownership: 'corporate', name: 'Front desk iPhone', osVersion: '18.1' });
+    const personal = await server.ctx.devices.create({ platform: 'android', ownership: 'personal', name: 'Priya personal Pixel', osVersion: '15' });
+
+    const helpdesk = await signInAs('helpdesk', 'hugo@example.com', 'Hugo Helpdesk');
+    try {
+      const p = helpdesk.page;
+      await p.goto(`${server.url}/devices/${corporate.id}`);
+      await p.getByRole('heading', { name: 'Front desk iPhone', level: 1 }).waitFor();
+      await actions(p).getByRole('button', { name: 'Lock', exact: true }).waitFor();
+      const labels = await actions(p).getByRole('button').allTextContents();
+      expect(labels).toEqual(['Lock', 'Refresh inventory', 'Locate', 'Play sound', 'Clear passcode']);
+      expect(await p.getByRole('button', { name: /Wipe/ }).count()).toBe(0);
+      expect(await p.getByRole('button', { name: 'Restart' }).count()).toBe(0);
+      expect(await p.getByRole('button', { name: 'Rename' }).count()).toBe(0);
+      expect(await p.getByRole('button', { name: 'Change the assigned user' }).count()).toBe(0);
+      expect(await p.getByRole('tab', { name: 'Audit trail' }).count()).toBe(0);
+    } finally {
+      await helpdesk.context.close();
+    }
+
+    const operator = await signInAs('operator', 'otto@example.com', 'Otto Operator');
+    try {
+      const p = operator.page;
+      await p.goto(`${server.url}/devices/${personal.id}`);
+      await p.getByRole('heading', { name: 'Priya personal Pixel', level: 1 }).waitFor();
+      await actions(p).getByRole('button', { name: 'Retire…' }).waitFor();
+      expect(await p.getByRole('button', { name: /Wipe/ }).count()).toBe(0);
+      expect(await actions(p).getByRole('button', { name: 'Enable lost mode' }).count()).toBe(0);
+      await actions(p).getByRole('button', { name: 'Retire…' }).click();
+      await p.getByRole('dialog').getByRole('button', { name: 'Retire device' }).click();
+      await p.getByRole('status').getByText('Device retired').waitFor();
+      await actions(p).getByText('This device is retired').waitFor();
+      expect((await server.ctx.devices.get(personal.id))?.enrollment_state).toBe('retired');
+    } finally {
+      await operator.context.close();
+    }
+  });
+
+  it('creates an Apple enrollment with a QR code and a profile link, and shows the push certificate', async () => {
+    await server.ctx.groups.create({ name: 'Sales iPhones', kind: 'static' });
+    await server.ctx.database.db
+      .insertInto('apns_certificates')
+      .values({
+        topic: 'com.apple.mgmt.External.5e1c0f3a-77aa-4b4e-9d51-1d3b2b7e4c11',
+        certificate_pem: 'not read by this test',
+        private_key_sealed: 'not read by this test',
+        not_after: Date.now() + 12 * 86_400_000,
+        uploaded_by: 'ada@example.com',
+        uploaded_at: Date.now() - 353 * 86_400_000,
+      })
+      .execute();
+    const operator = await signInAs('operator', 'otto@example.com', 'Otto Operator');
+    try {
+      const p = operator.page;
+      await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Enrollment' }).click();
+      await p.getByRole('heading', { name: 'Enrollment', level: 1 }).waitFor();
+      const apns = p.getByTestId('apns-certificate');
+      await apns.getByText('com.apple.mgmt.External.5e1c0f3a-77aa-4b4e-9d51-1d3b2b7e4c11').waitFor();
+      await apns.getByText('Expires soon').waitFor();
+      // Uploading a push certificate is for admins.
+      expect(await p.getByRole('button', { name: 'Renew' }).count()).toBe(0);
+
+      await p.getByRole('button', { name: 'New enrollment' }).click();
+      const dialog = p.getByRole('dialog', { name: 'New enrollment' });
+      await dialog.getByRole('textbox', { name: 'Name' }).fill('Sales team iPhones');
+      await dialog.getByRole('textbox', { name: 'Group' }).click();
+      await p.getByRole('option', { name: 'Sales iPhones' }).click();
+      await dialog.getByRole('textbox', { name: 'Maximum uses' }).fill('25');
+      await dialog.getByRole('button', { name: 'Create enrollment' }).click();
+
+      const link = p.getByRole('dialog', { name: 'Sales team iPhones' });
+      const qr = link.getByRole('img', { name: /QR code of the enrollment link/ });
+      await qr.waitFor();
+      expect(await qr.getAttribute('src')).toMatch(/^data:image\/svg\+xml;base64,/);
+      expect(await qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+      const [created] = (await server.ctx.enrollments.list()).filter((e) => e.name === 'Sales team iPhones');
+      expect(created?.platform).toBe('apple');
+      expect(created?.max_uses).toBe(25);
+      const url = await link.getByRole('textbox', { name: 'Enrollment link' }).inputValue();
+      expect(url).toMatch(/\/enroll\/[A-Za-z0-9_-]+$/);
+      expect(await link.getByRole('link', { name: 'Download profile' }).getAttribute('href')).toBe(`${url}/apple.mobileconfig`);
+      await p.keyboard.press('Escape');
+
+      const row = p.getByRole('table', { name: 'Enrollments' }).getByRole('row', { name: /Sales team iPhones/ });
+      await row.getByRole('cell', { name: 'Sales iPhones' }).waitFor();
+      await row.getByRole('cell', { name: '0 / 25' }).waitFor();
+      await row.getByRole('button', { name: 'Revoke Sales team iPhones' }).click();
+      await p.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+      await row.getByText('Revoked').waitFor();
+    } finally {
+      await operator.context.close();
+    }
+  });
+
+  it('lets an admin upload the push certificate as PEM text or a .p12 file, and shows why one is refused', async () => {
+    await page.goto(`${server.url}/enrollment`);
+    await page.getByRole('heading', { name: 'Enrollment', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Renew' }).click();
+    let dialog = page.getByRole('dialog', { name: 'Upload the APNs push certificate' });
+    await dialog.getByRole('button', { name: 'Upload' }).click();
+    await dialog.getByText('Choose the .p12 file.').waitFor();
+    await dialog.locator('input[type="file"]').setInputFiles({ name: 'push.p12', mimeType: 'application/x-pkcs12', buffer: Buffer.from('not a PKCS#12 file') });
+    await dialog.getByLabel('Password').fill('secret');
+    await dialog.getByRole('button', { name: 'Upload' }).click();
+    await dialog.getByRole('alert').getByText('Could not save the certificate').waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+    await page.getByRole('button', { name: 'Renew' }).click();
+    dialog = page.getByRole('dialog', { name: 'Upload the APNs push certificate' });
+    await dialog.getByText('PEM text').click();
+    await dialog.getByLabel('Certificate (PEM)').fill('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----');
+    await dialog.getByLabel('Private key (PEM)').fill('-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----');
+    await dialog.getByRole('button', { name: 'Upload' }).click();
+    await dialog.getByRole('alert').getByText('Could not save the certificate').waitFor();
+    await page.keyboard.press('Escape');
+    // Nothing was replaced.
+    await page.getByTestId('apns-certificate').getByText('com.apple.mgmt.External.5e1c0f3a-77aa-4b4e-9d51-1d3b2b7e4c11').waitFor();
+  });
+
+  it('shows a device with its inventory, location and timeline for the documentation screenshot', async () => {
+    const device = await seedDeviceForScreenshot(server);
+    await page.goto(`${server.url}/devices/${device}`);
+    await page.getByRole('heading', { name: 'Grace’s iPhone', level: 1 }).waitFor();
+    await page
+      .getByRole('table', { name: 'Command timeline' })
+      .getByRole('row', { name: /Refresh inventory.*Done/ })
+      .waitFor();
+    await page.getByRole('link', { name: /OpenStreetMap/ }).waitFor();
+    expect(await page.getByRole('link', { name: /OpenStreetMap/ }).getAttribute('href')).toBe(
+      'https://www.openstreetmap.org/?mlat=48.856613&mlon=2.352222#map=16/48.856613/2.352222',
+    );
+    await page.getByRole('tab', { name: 'Audit trail' }).waitFor();
+    await page.getByRole('tab', { name: 'Apps (6)' }).waitFor();
+    await page.mouse.move(0, 0);
+    const target = process.env.STEWARD_UPDATE_SCREENSHOTS ? DEVICE_SCREENSHOT : path.join(dataDir, 'console-device.png');
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    await page.screenshot({ path: target, fullPage: false });
+    expect(fs.statSync(target).size).toBeGreaterThan(10_000);
+
+    await page.getByRole('tab', { name: 'Inventory' }).click();
+    await page.getByRole('region', { name: 'Security' }).getByText('Passcode set: on').waitFor();
+    await page.getByRole('tab', { name: 'Apps (6)' }).click();
+    await page.getByRole('table', { name: 'Installed apps' }).getByText('com.tinyspeck.chatlyio').waitFor();
+    expect(pageErrors).toEqual([]);
   });
 });
 
@@ -300,4 +567,126 @@ async function seedFleet(server: RunningServer): Promise<void> {
     .set({ assigned_user: 'bob@example.com', model: 'Pixel 9', compliance_state: 'noncompliant', last_seen_at: minutes(70), enrolled_at: days(5) })
     .where('name', '=', 'Bob Pixel')
     .execute();
+}
+
+/** One iPhone as it looks after a few weeks of management: inventory, lost mode with a location, commands. */
+async function seedDeviceForScreenshot(server: RunningServer): Promise<string> {
+  const now = Date.now();
+  const minutes = (n: number) => now - n * 60_000;
+  const ctx = server.ctx;
+  const device = await ctx.devices.create({
+    platform: 'ios',
+    ownership: 'corporate',
+    name: 'Grace’s iPhone',
+    model: 'iPhone 16 Pro',
+    serialNumber: 'HX7DQ2M4P1',
+    udid: '00008140-001A2C3E0E88801C',
+    imei: '356789123456789',
+    osVersion: '18.2.1',
+    assignedUser: 'grace@example.com',
+    inventory: {
+      device: {
+        name: 'Grace’s iPhone',
+        osVersion: '18.2.1',
+        buildVersion: '22C161',
+        productName: 'iPhone17,1',
+        modelName: 'iPhone',
+        serialNumber: 'HX7DQ2M4P1',
+        capacityGb: 256,
+        availableCapacityGb: 141.6,
+        batteryLevel: 0.82,
+        supervised: true,
+        findMyEnabled: true,
+        lostModeEnabled: true,
+        activationLockEnabled: true,
+        phoneNumber: '+33 6 12 34 56 78',
+        carrierNetwork: 'Orange F',
+        wifiMac: 'a4:c3:37:1e:52:9b',
+      },
+      security: {
+        passcodePresent: true,
+        passcodeCompliant: true,
+        passcodeCompliantWithProfiles: true,
+        hardwareEncryptionCaps: 3,
+        blockLevelEncryption: true,
+        fileLevelEncryption: true,
+        encrypted: true,
+        autoLockTime: 60,
+        managementStatus: { enrolledViaDep: true, userApprovedEnrollment: true, userEnrollment: false },
+      },
+      apps: [
+        { name: 'Slack', identifier: 'com.tinyspeck.chatlyio', shortVersion: '25.01.10', bundleSize: 318_767_104 },
+        { name: 'Microsoft Outlook', identifier: 'com.microsoft.Office.Outlook', shortVersion: '4.2450.0', bundleSize: 402_653_184 },
+        { name: 'Authenticator', identifier: 'com.microsoft.azureauthenticator', shortVersion: '6.8.21', bundleSize: 150_994_944 },
+        { name: 'Salesforce', identifier: 'com.salesforce.chatter', shortVersion: '252.020', bundleSize: 210_763_776 },
+        { name: 'Zoom', identifier: 'us.zoom.videomeetings', shortVersion: '6.3.5', bundleSize: 175_112_192 },
+        { name: '1Password', identifier: 'com.1password.1password', shortVersion: '8.10.52', bundleSize: 98_566_144 },
+      ],
+      profiles: [
+        { displayName: 'Steward enrollment', identifier: 'com.example.steward.enrollment', organization: 'Example Ltd', managed: true, signed: true },
+        { displayName: 'Corporate Wi-Fi', identifier: 'com.example.wifi.corp', organization: 'Example Ltd', managed: true, removalDisallowed: true },
+      ],
+      certificates: [
+        { commonName: 'Steward device identity', issuer: 'CN=Steward CA', notAfter: new Date(now + 300 * 86_400_000).toISOString(), isIdentity: true },
+        { commonName: 'Steward CA', issuer: 'CN=Steward CA', notAfter: new Date(now + 3600 * 86_400_000).toISOString(), isIdentity: false },
+      ],
+      location: { latitude: 48.856613, longitude: 2.352222, horizontalAccuracy: 35, timestamp: new Date(minutes(4)).toISOString() },
+    },
+  });
+  await ctx.database.db
+    .updateTable('devices')
+    .set({ compliance_state: 'compliant', last_seen_at: minutes(4), enrolled_at: now - 38 * 86_400_000 })
+    .where('id', '=', device.id)
+    .execute();
+  for (const name of ['Sales', 'Paris office']) {
+    const group = await ctx.groups.create({ name, kind: 'static' });
+    await ctx.groups.addMembers(group.id, [device.id]);
+  }
+
+  const history: { type: string; payload: Record<string, unknown>; by: string; at: number; state: string; result?: unknown; error?: string }[] = [
+    { type: 'refresh_inventory', payload: {}, by: 'ada@example.com', at: minutes(5), state: 'acknowledged', result: { Status: 'Acknowledged' } },
+    { type: 'locate', payload: {}, by: 'hugo@example.com', at: minutes(6), state: 'acknowledged', result: { Status: 'Acknowledged', Latitude: 48.856613 } },
+    {
+      type: 'enable_lost_mode',
+      payload: { message: 'This iPhone belongs to Example Ltd. Please call us.', phoneNumber: '+33 1 23 45 67 89' },
+      by: 'ada@example.com',
+      at: minutes(9),
+      state: 'acknowledged',
+      result: { Status: 'Acknowledged' },
+    },
+    { type: 'clear_passcode', payload: {}, by: 'hugo@example.com', at: minutes(60 * 26), state: 'error', error: 'The device has no unlock token.' },
+    {
+      type: 'lock',
+      payload: { message: 'Locked by IT' },
+      by: 'hugo@example.com',
+      at: minutes(60 * 27),
+      state: 'acknowledged',
+      result: { Status: 'Acknowledged' },
+    },
+  ];
+  for (const entry of history.reverse()) {
+    const { command } = await ctx.commands.enqueue({
+      kind: 'intent',
+      type: entry.type,
+      platform: null,
+      payload: entry.payload,
+      target: { deviceIds: [device.id] },
+      platforms: ['ios'],
+      createdBy: { type: 'user', id: null, label: entry.by },
+      ttlMs: 7 * 86_400_000,
+    });
+    await ctx.database.db.updateTable('commands').set({ created_at: entry.at }).where('id', '=', command.id).execute();
+    await ctx.database.db
+      .updateTable('command_deliveries')
+      .set({
+        state: entry.state,
+        sent_at: entry.at + 2_000,
+        completed_at: entry.at + 6_000,
+        result: entry.result === undefined ? null : JSON.stringify(entry.result),
+        error: entry.error ?? null,
+      })
+      .where('command_id', '=', command.id)
+      .execute();
+  }
+  return device.id;
 }

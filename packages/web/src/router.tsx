@@ -8,10 +8,12 @@ import { isPlatform } from './lib/vocabulary';
 import { AuditPage } from './pages/AuditPage';
 import { CommandsPage } from './pages/CommandsPage';
 import { DEVICE_SORTS, DevicesPage, type DeviceSearch } from './pages/DevicesPage';
+import { EnrollmentPage } from './pages/EnrollmentPage';
 import { GroupsPage } from './pages/GroupsPage';
 import { LoginPage } from './pages/LoginPage';
 import { SetupPage } from './pages/SetupPage';
 import { UsersPage } from './pages/UsersPage';
+import { DevicePage } from './pages/device/DevicePage';
 
 export interface RouterContext {
   queryClient: QueryClient;
@@ -71,6 +73,8 @@ const devicesRoute = createRoute({
   component: DevicesPage,
 });
 
+const deviceRoute = createRoute({ getParentRoute: () => signedInRoute, path: 'devices/$id', component: DevicePage });
+const enrollmentRoute = createRoute({ getParentRoute: () => signedInRoute, path: 'enrollment', component: EnrollmentPage });
 const groupsRoute = createRoute({ getParentRoute: () => signedInRoute, path: 'groups', component: GroupsPage });
 const commandsRoute = createRoute({ getParentRoute: () => signedInRoute, path: 'commands', component: CommandsPage });
 const auditRoute = createRoute({
@@ -84,7 +88,7 @@ const usersRoute = createRoute({ getParentRoute: () => signedInRoute, path: 'use
 const routeTree = rootRoute.addChildren([
   setupRoute,
   loginRoute,
-  signedInRoute.addChildren([devicesRoute, groupsRoute, commandsRoute, auditRoute, usersRoute]),
+  signedInRoute.addChildren([devicesRoute, deviceRoute, enrollmentRoute, groupsRoute, commandsRoute, auditRoute, usersRoute]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

@@ -7,12 +7,13 @@ import { api, call } from '../api/client';
 import { useMe } from '../api/session';
 import { roleLabel } from '../lib/vocabulary';
 import { ThemeToggle } from './ThemeToggle';
-import { AuditIcon, CommandsIcon, DevicesIcon, GroupsIcon, LogoMark, UsersIcon } from './icons';
+import { NotificationsProvider } from './Notifications';
+import { AuditIcon, CommandsIcon, DevicesIcon, EnrollIcon, GroupsIcon, LogoMark, UsersIcon } from './icons';
 
 const RouterNavLink = createLink(({ ref, ...props }: NavLinkProps & { ref?: Ref<HTMLAnchorElement> }) => <NavLink ref={ref} {...props} />);
 
 interface NavItem {
-  to: '/' | '/groups' | '/commands' | '/audit' | '/users';
+  to: '/' | '/enrollment' | '/groups' | '/commands' | '/audit' | '/users';
   label: string;
   icon: ComponentType;
   /** Shown only to roles that may read what the page lists. */
@@ -21,6 +22,7 @@ interface NavItem {
 
 const NAV: NavItem[] = [
   { to: '/', label: 'Devices', icon: DevicesIcon, permission: 'devices.read' },
+  { to: '/enrollment', label: 'Enrollment', icon: EnrollIcon, permission: 'enrollments.read' },
   { to: '/groups', label: 'Groups', icon: GroupsIcon, permission: 'groups.read' },
   { to: '/commands', label: 'Commands', icon: CommandsIcon, permission: 'commands.read' },
   { to: '/audit', label: 'Audit log', icon: AuditIcon, permission: 'audit.read' },
@@ -72,7 +74,7 @@ export function AppLayout() {
       <AppShell.Navbar p="sm" id="main-navigation" aria-label="Main">
         <Stack gap={4}>
           {NAV.filter((item) => me.permissions.includes(item.permission)).map((item) => {
-            const active = item.to === '/' ? pathname === '/' : pathname === item.to || pathname.startsWith(`${item.to}/`);
+            const active = item.to === '/' ? pathname === '/' || pathname.startsWith('/devices/') : pathname === item.to || pathname.startsWith(`${item.to}/`);
             return (
               <RouterNavLink
                 key={item.to}
@@ -90,7 +92,9 @@ export function AppLayout() {
       </AppShell.Navbar>
 
       <AppShell.Main id="main" tabIndex={-1} style={{ outline: 'none' }}>
-        <Outlet />
+        <NotificationsProvider>
+          <Outlet />
+        </NotificationsProvider>
       </AppShell.Main>
     </AppShell>
   );

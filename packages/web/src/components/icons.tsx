@@ -31,6 +31,14 @@ export const DevicesIcon = (p: P) => (
     <rect x="17" y="8" width="5" height="11" rx="1.2" />
   </Icon>
 );
+export const EnrollIcon = (p: P) => (
+  <Icon {...p}>
+    <rect x="3" y="3" width="7" height="7" rx="1" />
+    <rect x="14" y="3" width="7" height="7" rx="1" />
+    <rect x="3" y="14" width="7" height="7" rx="1" />
+    <path d="M14 14h3v3M21 14v.01M14 21h3M20 17v4h1" />
+  </Icon>
+);
 export const GroupsIcon = (p: P) => (
   <Icon {...p}>
     <rect x="3" y="3" width="7" height="7" rx="1.5" />

@@ -46,5 +46,8 @@ export const AUDIT_ACTIONS = [
   'groups.delete',
   'commands.create',
   'commands.cancel',
+  'enrollments.create',
+  'enrollments.revoke',
+  'apple.push_certificate_upload',
   'unknown_route',
 ];

@@ -1,10 +1,12 @@
-import { Anchor, Group, Pagination, Paper, Select, Skeleton, Stack, Table, Text, TextInput, ThemeIcon, Title } from '@mantine/core';
+import { Anchor, Button, Group, Pagination, Paper, Select, Skeleton, Stack, Table, Text, TextInput, ThemeIcon, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { getRouteApi } from '@tanstack/react-router';
+import { Link, getRouteApi } from '@tanstack/react-router';
 import { useEffect, useState } from 'react';
 import { api, call } from '../api/client';
+import { usePermission } from '../api/session';
 import type { Device, Platform } from '../api/types';
+import { AnchorLink } from '../components/AnchorLink';
 import { ComplianceBadge, EnrollmentBadge } from '../components/DeviceBadges';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { PageHeader } from '../components/PageHeader';
@@ -198,9 +200,9 @@ function DeviceRow({ device }: { device: Device }) {
     <Table.Tr>
       <Table.Td style={{ minWidth: 190 }}>
         <Group gap={6} wrap="nowrap">
-          <Text size="sm" fw={600}>
+          <AnchorLink to="/devices/$id" params={{ id: device.id }} size="sm" fw={600}>
             {device.name}
-          </Text>
+          </AnchorLink>
           <EnrollmentBadge state={device.enrollmentState} />
         </Group>
         {device.model ? (
@@ -242,6 +244,7 @@ function LoadingRows() {
 }
 
 function EmptyFleet() {
+  const canEnroll = usePermission('enrollments.read');
   return (
     <Paper withBorder radius="md" p="xl">
       <Stack align="center" gap="sm" py="xl" maw={520} mx="auto" ta="center">
@@ -252,9 +255,14 @@ function EmptyFleet() {
           No devices enrolled yet
         </Title>
         <Text c="dimmed">
-          Your fleet is empty and ready. Enrollment links for each platform — iPhone, iPad and Mac, Windows, Android and Linux — come next in the console;
-          devices show up here, with their OS version and compliance, as soon as they enroll.
+          Your fleet is empty and ready. Create an enrollment link for iPhone, iPad and Mac, Windows, Android or Linux on the Enrollment page; devices show up
+          here, with their OS version and compliance, as soon as they enroll.
         </Text>
+        {canEnroll ? (
+          <Button component={Link} to="/enrollment" variant="light">
+            Enroll devices
+          </Button>
+        ) : null}
       </Stack>
     </Paper>
   );
