@@ -104,6 +104,48 @@ for (const database of TEST_DATABASES) {
   });
 }
 
+describe('steward backup and restore (SQLite)', () => {
+  it('snapshots a running server and restores it into a fresh data dir', async () => {
+    const { dataDir, drop } = await TEST_DATABASES[0]!.create();
+    const restored = await TEST_DATABASES[0]!.create();
+    const backupDir = path.join(restored.dataDir, 'backup');
+    try {
+      const tokenOut = (await steward(['token', 'create', '--name', 'backup', '--role', 'admin', '--data-dir', dataDir])).stdout.trim().split('\n');
+      const auth = { authorization: `Bearer ${tokenOut.at(-1)}`, 'content-type': 'application/json' };
+      const served = await serve(['--no-tls', '--data-dir', dataDir]);
+      running.push(served);
+      await fetch(`${served.url}/api/v1/groups`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'Before the backup', kind: 'static' }) });
+      // While the server runs: SQLite's online backup takes a consistent snapshot.
+      expect((await steward(['backup', '--data-dir', dataDir, '--out', backupDir])).stdout).toMatch(/backed up steward.db, secret.key/);
+      await fetch(`${served.url}/api/v1/groups`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'After the backup', kind: 'static' }) });
+      await stop(served);
+      expect(fs.statSync(path.join(backupDir, 'secret.key')).mode & 0o077).toBe(0);
+      const into = path.join(restored.dataDir, 'data');
+      expect((await steward(['restore', '--from', backupDir, '--data-dir', into])).stdout).toMatch(/restored/);
+      const refused = await steward(['restore', '--from', backupDir, '--data-dir', into]).catch((e: { stderr: string }) => e);
+      expect((refused as { stderr: string }).stderr).toMatch(/--force/);
+      const again = await serve(['--no-tls', '--data-dir', into]);
+      running.push(again);
+      const groups = (await (await fetch(`${again.url}/api/v1/groups`, { headers: auth })).json()) as { items: { name: string }[] };
+      expect(groups.items.map((g) => g.name)).toEqual(['Before the backup']);
+      await stop(again);
+      const postgres = await steward([
+        'backup',
+        '--database-url',
+        'postgres://x@127.0.0.1:1/none',
+        '--data-dir',
+        dataDir,
+        '--out',
+        path.join(restored.dataDir, 'pg'),
+      ]).catch((e: { stderr: string }) => e);
+      expect((postgres as { stderr: string }).stderr).toMatch(/pg_dump/);
+    } finally {
+      await drop();
+      await restored.drop();
+    }
+  });
+});
+
 describe('steward serve on a fresh data dir', () => {
   it('generates its CA and TLS certificate, and prints a one-time setup URL', async () => {
     const { dataDir, drop } = await TEST_DATABASES[0]!.create();

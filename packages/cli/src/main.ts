@@ -12,6 +12,7 @@ import {
   startServer,
   withEnvironment,
 } from '@steward/server';
+import { backup, restore } from './backup.js';
 
 /** Options shared by every command that opens the data dir or the database. */
 function storageOptions(command: Command): Command {
@@ -82,6 +83,27 @@ export function program(): Command {
     } finally {
       await database.close();
     }
+  });
+
+  storageOptions(
+    cli
+      .command('backup')
+      .description('copy a consistent snapshot of the SQLite database, the secret key and TLS files (safe while serving)')
+      .requiredOption('--out <dir>', 'an empty or new directory'),
+  ).action(async (options: ConfigInput & { out: string }) => {
+    const manifest = await backup(configFrom(options), options.out);
+    process.stdout.write(`backed up ${manifest.files.join(', ')} to ${options.out}\n`);
+  });
+
+  storageOptions(
+    cli
+      .command('restore')
+      .description('restore a backup made by steward backup into the data dir (stop the server first)')
+      .requiredOption('--from <dir>', 'the backup directory')
+      .option('--force', 'replace an existing database'),
+  ).action(async (options: ConfigInput & { from: string; force?: boolean }) => {
+    const manifest = await restore(configFrom(options), options.from, { force: options.force === true });
+    process.stdout.write(`restored ${manifest.files.join(', ')} (backup of ${manifest.createdAt})\n`);
   });
 
   const admin = cli.command('admin').description('manage admin users');
