@@ -82,10 +82,10 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
     for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url, auth, readOnly: readOnly === true });
   });
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', async (request) => {
     rejectNonCanonicalPath(request.raw.url ?? '/');
     metrics.started(request);
-    await authorize(ctx, request, reply);
+    await authorize(ctx, request);
   });
 
   // No text Steward stores may carry a NUL byte (PostgreSQL refuses them, and they hide text from people).
@@ -171,7 +171,7 @@ function rejectNonCanonicalPath(rawUrl: string): void {
   }
 }
 
-async function authorize(ctx: Context, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+async function authorize(ctx: Context, request: FastifyRequest): Promise<void> {
   const auth = request.routeOptions.config.auth;
   if (auth === 'public') return;
   // Unknown routes fall through to the 404 handler, which reveals nothing.
@@ -181,7 +181,6 @@ async function authorize(ctx: Context, request: FastifyRequest, reply: FastifyRe
   if (!request.principal) throw new StewardError('unauthenticated');
   if (auth === 'authenticated') return;
   if (auth === undefined || !can(request.principal.role, auth)) throw new StewardError('forbidden');
-  void reply;
 }
 
 function bearerOf(request: FastifyRequest): string | undefined {
