@@ -1,4 +1,4 @@
-import { randomBytes, webcrypto } from 'node:crypto';
+import { createHash, KeyObject, randomBytes, sign as signBytes, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
@@ -41,6 +41,9 @@ export const EKU = Object.freeze({ serverAuth: '1.3.6.1.5.5.7.3.1', clientAuth: 
  */
 export class CertificateAuthority {
   private authorityKeyIdentifier: Promise<x509.AuthorityKeyIdentifierExtension> | undefined;
+  /** What {@link issueDer} needs of the CA, worked out once; null when the CA key is not RSA. */
+  private derIssuer: { name: Buffer; key: KeyObject; notAfter: number } | null | undefined;
+  private readonly fixedExtensions = new Map<string, Buffer>();
 
   private constructor(
     readonly certificate: x509.X509Certificate,
@@ -112,8 +115,82 @@ export class CertificateAuthority {
     return new CertificateAuthority(new x509.X509Certificate(row.certificate_pem), privateKey as CryptoKey);
   }
 
+  /**
+   * The certificate `issue` makes, written as DER and signed with node:crypto: @peculiar/x509's
+   * generator cost ~4 ms per SCEP enrollment. Undefined when the CA key or the request's key is not
+   * the plain RSA case (the generator then does it).
+   */
+  private async issueDer(options: IssueOptions): Promise<x509.X509Certificate | undefined> {
+    if (this.derIssuer === null) return undefined;
+    if (!this.derIssuer) {
+      try {
+        const key = KeyObject.from(this.privateKey);
+        this.derIssuer =
+          key.asymmetricKeyType === 'rsa'
+            ? { name: Buffer.from(this.certificate.subjectName.toArrayBuffer()), key, notAfter: this.certificate.notAfter.getTime() }
+            : null;
+      } catch {
+        this.derIssuer = null;
+      }
+      if (!this.derIssuer) return undefined;
+    }
+    let spki: Buffer;
+    try {
+      spki =
+        options.publicKey instanceof x509.PublicKey
+          ? Buffer.from(options.publicKey.rawData)
+          : KeyObject.from(options.publicKey).export({ type: 'spki', format: 'der' });
+    } catch {
+      return undefined;
+    }
+    const keyId = keyIdentifier(spki);
+    if (!keyId) return undefined;
+    this.authorityKeyIdentifier ??= x509.AuthorityKeyIdentifierExtension.create(this.certificate);
+    const fixed = (key: string, make: () => x509.Extension) => {
+      let raw = this.fixedExtensions.get(key);
+      if (!raw) {
+        raw = Buffer.from(make().rawData);
+        this.fixedExtensions.set(key, raw);
+      }
+      return raw;
+    };
+    const names: x509.JsonGeneralName[] = [
+      ...(options.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
+      ...(options.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),
+      ...(options.uris ?? []).map((value) => ({ type: 'url' as const, value })),
+    ];
+    const extensions = [
+      fixed('basic', () => new x509.BasicConstraintsExtension(false, undefined, true)),
+      fixed(`usage:${options.keyUsages}`, () => new x509.KeyUsagesExtension(options.keyUsages, true)),
+      Buffer.from(new x509.SubjectKeyIdentifierExtension(keyId).rawData),
+      Buffer.from((await this.authorityKeyIdentifier).rawData),
+    ];
+    if (options.extendedKeyUsages?.length) {
+      const usages = options.extendedKeyUsages;
+      extensions.push(fixed(`eku:${usages.join(',')}`, () => new x509.ExtendedKeyUsageExtension(usages, false)));
+    }
+    if (names.length) extensions.push(Buffer.from(new x509.SubjectAlternativeNameExtension(names, false).rawData));
+    const subject = Buffer.from((typeof options.subject === 'string' ? new x509.Name(options.subject) : options.subject).toArrayBuffer());
+    const now = Date.now();
+    const tbs = tlv(
+      0x30,
+      VERSION_3,
+      derSerial(randomSerial()),
+      SHA256_WITH_RSA,
+      this.derIssuer.name,
+      tlv(0x30, derTime(now - 5 * 60_000), derTime(Math.min(now + options.lifetimeDays * DAY_MS, this.derIssuer.notAfter))),
+      subject,
+      spki,
+      tlv(0xa3, tlv(0x30, ...extensions)),
+    );
+    const signature = signBytes('sha256', tbs, this.derIssuer.key);
+    return new x509.X509Certificate(tlv(0x30, tbs, SHA256_WITH_RSA, tlv(0x03, Buffer.from([0]), signature)));
+  }
+
   /** Issues a certificate signed by this CA. */
   async issue(options: IssueOptions): Promise<x509.X509Certificate> {
+    const fast = await this.issueDer(options);
+    if (fast) return fast;
     const now = Date.now();
     const names: x509.JsonGeneralName[] = [
       ...(options.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
@@ -154,6 +231,61 @@ export class CertificateAuthority {
 }
 
 /** A positive 128-bit serial number as hex. */
+// --- issuing, written as DER -------------------------------------------------------------------
+
+function tlv(tag: number, ...parts: Buffer[]): Buffer {
+  const content = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+  const length = content.length;
+  let header: number[];
+  if (length < 0x80) header = [tag, length];
+  else if (length < 0x100) header = [tag, 0x81, length];
+  else if (length < 0x10000) header = [tag, 0x82, length >> 8, length & 0xff];
+  else header = [tag, 0x83, length >> 16, (length >> 8) & 0xff, length & 0xff];
+  return Buffer.concat([Buffer.from(header), content]);
+}
+
+const SHA256_WITH_RSA = tlv(0x30, Buffer.from('06092a864886f70d01010b', 'hex'), Buffer.from([0x05, 0x00]));
+const VERSION_3 = tlv(0xa0, Buffer.from([0x02, 0x01, 0x02]));
+
+/** UTCTime through 2049, GeneralizedTime after (RFC 5280 §4.1.2.5), to the second. */
+function derTime(ms: number): Buffer {
+  const date = new Date(Math.floor(ms / 1000) * 1000);
+  const text = date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  return date.getUTCFullYear() < 2050 ? tlv(0x17, Buffer.from(`${text.slice(2)}Z`, 'latin1')) : tlv(0x18, Buffer.from(`${text}Z`, 'latin1'));
+}
+
+/** A positive serial number, minimally encoded. */
+function derSerial(hex: string): Buffer {
+  let bytes = Buffer.from(hex, 'hex');
+  while (bytes.length > 1 && bytes[0] === 0 && ((bytes[1] ?? 0) & 0x80) === 0) bytes = bytes.subarray(1);
+  return tlv(0x02, bytes);
+}
+
+/** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits, as @peculiar/x509 computes it. */
+function keyIdentifier(spki: Buffer): string | undefined {
+  // SubjectPublicKeyInfo ::= SEQUENCE { algorithm SEQUENCE, subjectPublicKey BIT STRING }
+  const skip = (offset: number): { contentStart: number; end: number } | undefined => {
+    let length = spki[offset + 1] ?? 0;
+    let contentStart = offset + 2;
+    if (length & 0x80) {
+      const bytes = length & 0x7f;
+      length = 0;
+      for (let i = 0; i < bytes; i++) length = length * 256 + (spki[contentStart + i] ?? 0);
+      contentStart += bytes;
+    }
+    return contentStart + length <= spki.length ? { contentStart, end: contentStart + length } : undefined;
+  };
+  if (spki[0] !== 0x30) return undefined;
+  const outer = skip(0);
+  const algorithm = outer && skip(outer.contentStart);
+  if (!outer || !algorithm || spki[algorithm.end] !== 0x03) return undefined;
+  const bits = skip(algorithm.end);
+  if (!bits) return undefined;
+  return createHash('sha1')
+    .update(spki.subarray(bits.contentStart + 1, bits.end))
+    .digest('hex');
+}
+
 function randomSerial(): string {
   const bytes = randomBytes(16);
   bytes[0] = (bytes[0] ?? 0) & 0x7f;

@@ -231,11 +231,11 @@ const contentOfTlv = (der: Buffer, t: Tlv) => der.subarray(t.contentStart, t.end
 function readSignedData(input: Uint8Array): ParsedSignedData | undefined {
   const der = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const top = tlvAt(der, 0, der.length);
-  if (!top || top.tag !== 0x30 || top.end !== der.length) return undefined;
+  if (top?.tag !== 0x30 || top.end !== der.length) return undefined;
   const [type, explicit] = children(der, top) ?? [];
   if (!type || !explicit || explicit.tag !== 0xa0 || !bytesOf(der, type).equals(OID_SIGNED_DATA)) return undefined;
   const [signedData] = children(der, explicit) ?? [];
-  if (!signedData || signedData.tag !== 0x30) return undefined;
+  if (signedData?.tag !== 0x30) return undefined;
   const parts = children(der, signedData);
   if (!parts || parts.length < 4) return undefined;
   const encap = parts[2] as Tlv;
@@ -249,12 +249,12 @@ function readSignedData(input: Uint8Array): ParsedSignedData | undefined {
   if (encapParts[1]) {
     if (encapParts[1].tag !== 0xa0) return undefined;
     const [octets] = children(der, encapParts[1]) ?? [];
-    if (!octets || octets.tag !== 0x04) return undefined; // a constructed (BER) OCTET STRING goes the general way
+    if (octets?.tag !== 0x04) return undefined; // a constructed (BER) OCTET STRING goes the general way
     attached = contentOfTlv(der, octets);
   }
 
   const signers = children(der, signerInfos);
-  if (!signers || signers.length !== 1 || (signers[0] as Tlv).tag !== 0x30) return undefined;
+  if (signers?.length !== 1 || (signers[0] as Tlv).tag !== 0x30) return undefined;
   const signer = children(der, signers[0] as Tlv);
   if (!signer || signer.length < 5) return undefined;
   const [, sid, digestAlgorithm] = signer as [Tlv, Tlv, Tlv];
@@ -263,7 +263,7 @@ function readSignedData(input: Uint8Array): ParsedSignedData | undefined {
   if (signer[index]?.tag === 0xa0) signedAttrs = signer[index++];
   index++; // signatureAlgorithm: the key's type decides, as before
   const signature = signer[index];
-  if (!signature || signature.tag !== 0x04 || sid.tag !== 0x30 || digestAlgorithm.tag !== 0x30) return undefined;
+  if (signature?.tag !== 0x04 || sid.tag !== 0x30 || digestAlgorithm.tag !== 0x30) return undefined;
 
   const [digestOid] = children(der, digestAlgorithm) ?? [];
   const hash = digestOid ? DIGEST_OIDS[bytesOf(der, digestOid).toString('hex')] : undefined;
@@ -295,7 +295,7 @@ function readSignedData(input: Uint8Array): ParsedSignedData | undefined {
       const [attrType, values] = children(der, attribute) ?? [];
       if (!attrType || !values || !bytesOf(der, attrType).equals(OID_MESSAGE_DIGEST)) continue;
       const [value] = children(der, values) ?? [];
-      if (!value || value.tag !== 0x04) return undefined;
+      if (value?.tag !== 0x04) return undefined;
       claimedDigest = contentOfTlv(der, value);
       break;
     }

@@ -29,6 +29,8 @@ const CHECKIN_TYPES = new Set([
   'DeclarativeManagement',
   'GetToken',
 ]);
+/** How often the command channel writes a device's last-seen time (check-ins always do). */
+const TOUCH_INTERVAL_MS = 30_000;
 const RESULT_STATUSES = new Set(['Idle', 'Acknowledged', 'Error', 'CommandFormatError', 'NotNow']);
 const BOOTSTRAP_CONTEXT = (deviceId: string) => `apple-bootstrap:${deviceId}`;
 const UNLOCK_CONTEXT = (deviceId: string) => `apple-unlock:${deviceId}`;
@@ -48,6 +50,11 @@ export interface AppleHooks {
  * devices, keeps the device and user channels, and runs the command queue for each device.
  */
 export class AppleMdmService {
+  /** When this node last wrote each device's last-seen time. */
+  private readonly touched = new Map<string, number>();
+  /** Device platforms (fixed at enrollment), to translate intents without reading the device row each time. */
+  private readonly platforms = new Map<string, 'ios' | 'ipados' | 'macos'>();
+
   constructor(
     private readonly ctx: Context,
     private readonly repo: AppleRepository,
@@ -259,7 +266,14 @@ export class AppleMdmService {
       return EMPTY;
     }
     const deviceId = device.device_id;
-    await this.ctx.devices.touch(deviceId);
+    // A command session is several requests a few milliseconds apart: last-seen is written once per
+    // TOUCH_INTERVAL_MS per device, not on every request (one UPDATE less on most of them).
+    const now = Date.now();
+    if ((this.touched.get(deviceId) ?? 0) <= now - TOUCH_INTERVAL_MS) {
+      await this.ctx.devices.touch(deviceId, now);
+      if (this.touched.size >= 100_000) this.touched.clear();
+      this.touched.set(deviceId, now);
+    }
     if (status !== 'Idle') {
       const commandUuid = text(message.CommandUUID);
       if (!commandUuid || commandUuid.length > 80) throw new StewardError('invalid_plist', 'A result needs its CommandUUID.');
@@ -290,7 +304,7 @@ export class AppleMdmService {
           await this.storePartial(trx, deviceId, sent.command_id, sent.request_type, result);
           return;
         }
-        const steps = await this.partial(trx, deviceId, sent.command_id);
+        const steps = sent.steps > 1 ? await this.partial(trx, deviceId, sent.command_id) : {};
         await this.ctx.commands.recordResult(
           deviceId,
           sent.command_id,
@@ -342,7 +356,7 @@ export class AppleMdmService {
     for (let guard = 0; guard < 20; guard++) {
       const next = await this.ctx.commands.next(deviceId, deferred);
       if (!next) return EMPTY;
-      const wire = await this.wireFor(device, next.command);
+      const wire = await this.wireFor(device, next.command, next.delivery.state === 'queued');
       if (!wire) {
         deferred.push(next.command.id);
         continue;
@@ -358,16 +372,20 @@ export class AppleMdmService {
    * byte-for-byte the same command. Undefined when the command can't be rendered for this device (it
    * is then completed with an error).
    */
-  private async wireFor(device: AppleDeviceRow, command: CommandRow): Promise<Buffer | undefined> {
+  private async wireFor(device: AppleDeviceRow, command: CommandRow, neverSent = false): Promise<Buffer | undefined> {
     const db = this.ctx.database.db;
     const deviceId = device.device_id;
-    const rendered = await db
-      .selectFrom('apple_commands')
-      .select(['step', 'steps', 'body', 'status'])
-      .where('device_id', '=', deviceId)
-      .where('command_id', '=', command.id)
-      .orderBy('step')
-      .execute();
+    // A delivery never sent has nothing rendered (but for a crash between rendering and marking it
+    // sent, which the insert's conflict reveals): render it without looking first.
+    const rendered = neverSent
+      ? []
+      : await db
+          .selectFrom('apple_commands')
+          .select(['step', 'steps', 'body', 'status'])
+          .where('device_id', '=', deviceId)
+          .where('command_id', '=', command.id)
+          .orderBy('step')
+          .execute();
     const pending = rendered.find((r) => r.status === null || r.status === 'NotNow');
     if (pending) return Buffer.from(pending.body);
     if (rendered.length > 0 && rendered.length >= (rendered[0]?.steps ?? 0)) return undefined;
@@ -385,7 +403,7 @@ export class AppleMdmService {
     if (!apple) return undefined;
     const commandUuid = step === 0 ? command.id : `${command.id}.${step}`;
     const body = commandEnvelope(commandUuid, apple);
-    await db
+    const inserted = await db
       .insertInto('apple_commands')
       .values({
         device_id: deviceId,
@@ -399,7 +417,9 @@ export class AppleMdmService {
         created_at: Date.now(),
       })
       .onConflict((oc) => oc.doNothing())
-      .execute();
+      .executeTakeFirst();
+    // Already rendered after all: send what is stored, byte for byte.
+    if (neverSent && Number(inserted.numInsertedOrUpdatedRows ?? 1n) === 0) return this.wireFor(device, command, false);
     return body;
   }
 
@@ -407,9 +427,18 @@ export class AppleMdmService {
     const payload = JSON.parse(command.payload) as Record<string, unknown>;
     if (command.kind === 'raw') return [fromJsonPlist(payload) as AppleCommand];
     if (!isIntent(command.type)) throw new Error(`unknown intent ${command.type}`);
-    const row = await this.ctx.devices.get(device.device_id);
-    const platform = (row?.platform ?? 'ios') as 'ios' | 'ipados' | 'macos';
-    const unlockToken = device.unlock_token_sealed ? this.ctx.box.open(device.unlock_token_sealed, UNLOCK_CONTEXT(device.device_id)) : undefined;
+    let platform = this.platforms.get(device.device_id);
+    if (!platform) {
+      const row = await this.ctx.devices.get(device.device_id);
+      platform = (row?.platform ?? 'ios') as 'ios' | 'ipados' | 'macos';
+      if (this.platforms.size >= 100_000) this.platforms.clear();
+      this.platforms.set(device.device_id, platform);
+    }
+    // Only ClearPasscode carries the unlock token: don't open it for every other command.
+    const unlockToken =
+      command.type === 'clear_passcode' && device.unlock_token_sealed
+        ? this.ctx.box.open(device.unlock_token_sealed, UNLOCK_CONTEXT(device.device_id))
+        : undefined;
     return appleCommandsFor(command.type as IntentName, payload as never, { platform, unlockToken });
   }
 

@@ -1,0 +1,1386 @@
+#!/usr/bin/env node
+/**
+ * Steward's benchmark runner: the Foundation figures, measured against a real `steward serve`.
+ *
+ * It prepares a fresh database (SQLite in a temporary data dir, or a fresh schema in the PostgreSQL
+ * named by --database-url), seeds N devices and a static group holding all of them, starts the
+ * server as a child process, creates an admin API token with the CLI, and drives the server over
+ * real HTTP. Every scenario writes `<results>/<scenario>-<dialect>.json` and refreshes its row in
+ * `<results>/SUMMARY.md`. A missed target is reported (`"pass": false`), not fatal; the exit code is
+ * non-zero only when something went wrong (a request failed, a count was wrong, the server died).
+ *
+ *   npm run bench                                   # all scenarios, 100,000 devices, SQLite
+ *   node bench/run.js --database-url postgres://postgres@127.0.0.1:5432/test
+ *   node bench/run.js --scenario device-list --devices 20000
+ *   node bench/run.js --quick --devices 300 --results /tmp/bench   # the smoke test's run
+ *
+ * Requires `npm run build` first (it imports @steward/server from packages/server/dist).
+ */
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
+import { migrate, openDatabase, startApnsStandIn } from '@steward/server';
+import { AppleDevice, generateScepKeyPair } from '@steward/simulators';
+import pg from 'pg';
+import { osVersionKey } from '../packages/server/dist/core/devices/device-model.js';
+import { uuidv7 } from '../packages/server/dist/core/ids.js';
+import { fakeApple } from '../packages/simulators/dist/test-support/apple-lab.js';
+
+const execFileAsync = promisify(execFile);
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const STEWARD = path.join(ROOT, 'packages/cli/bin/steward.js');
+
+/**
+ * Scenarios in the order they run: idle memory first, before any traffic has warmed the server.
+ * The Apple scenarios run afterwards against a server of their own (fresh database, APNs stand-in),
+ * whose fleet is enrolled through the real protocol rather than seeded.
+ */
+const FOUNDATION_SCENARIOS = ['idle-memory', 'device-list', 'device-search', 'enqueue-fanout'];
+const APPLE_SCENARIOS = ['apple-enroll', 'apple-memory', 'apple-commands'];
+const SCENARIOS = [...FOUNDATION_SCENARIOS, ...APPLE_SCENARIOS];
+
+/** Each scenario's targets; the first is the headline. `null`: an informational figure with no target. */
+const TARGETS = {
+  'enqueue-fanout': [{ metric: 'maxMs', op: '<', value: 2000, unit: 'ms', description: 'every enqueue to the whole fleet under 2 s' }],
+  'device-list': [{ metric: 'p95Ms', op: '<', value: 50, unit: 'ms', description: 'p95 of a filtered, sorted page of 50 under 50 ms' }],
+  'device-search': null,
+  'idle-memory': [{ metric: 'rssMb', op: '<', value: 150, unit: 'MB', description: 'idle server RSS under 150 MB' }],
+  'apple-enroll': [
+    {
+      metric: 'scepCpuMsPerEnrollment',
+      op: '<=',
+      value: 10,
+      unit: 'ms',
+      description: 'server CPU per SCEP enrollment (PKCSReq decrypted, checked, signed, answered) at most 10 ms',
+    },
+  ],
+  'apple-memory': [{ metric: 'rssRatio', op: '<=', value: 1.2, unit: '×', description: 'server RSS flat (within 20 %) from 1,000 to 10,000 enrolled devices' }],
+  'apple-commands': [
+    { metric: 'cpuMsPerRequest', op: '<=', value: 0.5, unit: 'ms', description: 'server CPU per MDM request (signature, queue, result) at most 0.5 ms' },
+    { metric: 'roundTripsPerSecond', op: '>=', value: 1000, unit: '/s', description: 'at least 1,000 command round trips per second end to end' },
+  ],
+};
+
+/** Device-list queries a console issues: a filter, a sort and a page of 50. */
+const LIST_QUERIES = [
+  'limit=50',
+  'platform=ios,ipados&sort=-lastSeenAt&limit=50',
+  'osVersionBelow=17&sort=name&limit=50&offset=100',
+  'ownership=personal&sort=osVersion&limit=50',
+  'complianceState=noncompliant&platform=windows&sort=-enrolledAt&limit=50&offset=50',
+];
+
+/** Free-text searches (name, serial, UDID, IMEI, user), measured on their own: no target. */
+const SEARCH_QUERIES = ['search=dev-12&sort=name&limit=50', 'search=user42@example.com&limit=50', 'search=PC%20dev-9999&limit=50'];
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+function parseOptions(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      scenario: { type: 'string', multiple: true },
+      devices: { type: 'string' },
+      'database-url': { type: 'string' },
+      results: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(
+      'usage: node bench/run.js [--scenario NAME]... [--devices N] [--database-url URL] [--results DIR] [--quick]\n' +
+        `scenarios: ${SCENARIOS.join(', ')} (default: all)\n`,
+    );
+    process.exit(0);
+  }
+  const requested = (values.scenario ?? []).flatMap((s) => s.split(',')).filter(Boolean);
+  for (const name of requested) if (!SCENARIOS.includes(name)) throw new UsageError(`unknown scenario "${name}" (one of ${SCENARIOS.join(', ')})`);
+  const devices = values.devices === undefined ? 100_000 : Number(values.devices);
+  // The Apple fleet is enrolled through the protocol, device by device: 10,000 unless told.
+  const appleDevices = values.devices === undefined ? 10_000 : devices;
+  if (!Number.isInteger(devices) || devices < 1) throw new UsageError(`--devices must be a positive integer, got "${values.devices}"`);
+  const databaseUrl = values['database-url'];
+  if (databaseUrl !== undefined && !/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl))
+    throw new UsageError('--database-url must be sqlite:<file> or postgres://…');
+  const quick = values.quick;
+  return {
+    scenarios: requested.length ? SCENARIOS.filter((s) => requested.includes(s)) : SCENARIOS,
+    devices,
+    appleDevices,
+    databaseUrl,
+    resultsDir: path.resolve(values.results ?? path.join(ROOT, 'bench/results')),
+    quick,
+    settleMs: quick ? 1000 : 5000,
+    fanoutRepeats: quick ? 2 : 5,
+    listRequests: quick ? 48 : 600,
+    listWarmup: quick ? 1 : 10,
+    listConcurrency: 4,
+    searchRequests: quick ? 24 : 300,
+    // Apple: devices talking to the server at once, the key pairs the fleet shares, RSS readings.
+    appleConcurrency: quick ? 8 : 48,
+    appleKeyPairs: quick ? 2 : 16,
+    rssReadings: quick ? 3 : 7,
+    idlePasses: quick ? 1 : 2,
+  };
+}
+
+class UsageError extends Error {}
+
+// ---------------------------------------------------------------------------------------------
+// Seeding
+
+/** Deterministic pseudo-random numbers, so every run seeds the same fleet. */
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pick = (random, weighted) => {
+  let r = random() * weighted.reduce((sum, [, w]) => sum + w, 0);
+  for (const [value, weight] of weighted) {
+    r -= weight;
+    if (r < 0) return value;
+  }
+  return weighted[weighted.length - 1][0];
+};
+
+/** A fleet mix a mid-size company might have. */
+const FLEET = {
+  ios: {
+    weight: 34,
+    label: 'iPhone',
+    personal: 0.35,
+    models: ['iPhone15,2', 'iPhone15,4', 'iPhone16,1', 'iPhone17,3'],
+    versions: [
+      ['16.7.10', 1],
+      ['17.5.1', 2],
+      ['17.6.1', 3],
+      ['18.0.1', 2],
+      ['18.1.1', 4],
+      ['18.2', 3],
+    ],
+  },
+  ipados: {
+    weight: 9,
+    label: 'iPad',
+    personal: 0.1,
+    models: ['iPad13,18', 'iPad14,3', 'iPad16,3'],
+    versions: [
+      ['16.7.10', 1],
+      ['17.7', 3],
+      ['18.1.1', 3],
+      ['18.2', 2],
+    ],
+  },
+  macos: {
+    weight: 16,
+    label: 'MacBook',
+    personal: 0.05,
+    models: ['Mac14,2', 'Mac15,3', 'Mac16,1'],
+    versions: [
+      ['13.7.1', 1],
+      ['14.7.1', 3],
+      ['15.1.1', 4],
+      ['15.2', 2],
+    ],
+  },
+  windows: {
+    weight: 25,
+    label: 'PC',
+    personal: 0.05,
+    models: ['Latitude 5440', 'ThinkPad T14 Gen 4', 'Surface Laptop 6', 'EliteBook 840 G10'],
+    versions: [
+      ['10.0.19045.5131', 3],
+      ['10.0.22631.4460', 5],
+      ['10.0.26100.2314', 2],
+    ],
+  },
+  android: {
+    weight: 13,
+    label: 'Android',
+    personal: 0.45,
+    models: ['Pixel 8', 'Pixel 9', 'SM-S921B', 'SM-A546B'],
+    versions: [
+      ['12', 1],
+      ['13', 2],
+      ['14', 4],
+      ['15', 3],
+    ],
+  },
+  linux: {
+    weight: 3,
+    label: 'Linux',
+    personal: 0.02,
+    models: ['ThinkPad X1 Carbon', 'XPS 13 Plus'],
+    versions: [
+      ['22.04', 2],
+      ['24.04', 3],
+    ],
+  },
+};
+const PLATFORM_WEIGHTS = Object.entries(FLEET).map(([platform, spec]) => [platform, spec.weight]);
+
+function hex(random, length) {
+  let out = '';
+  while (out.length < length)
+    out += Math.floor(random() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0');
+  return out.slice(0, length);
+}
+
+function deviceRow(index, devices, random, now) {
+  const platform = pick(random, PLATFORM_WEIGHTS);
+  const spec = FLEET[platform];
+  // One device in a hundred has not reported its OS version yet, one in a hundred was never seen
+  // again after enrolling: nullable sort columns must keep working.
+  const osVersion = random() < 0.01 ? null : pick(random, spec.versions);
+  // Enrolled over the last two years in index order, so ids (UUIDv7) follow the insertion order
+  // as they do in a real fleet that grew over time.
+  const step = (730 * 86_400_000) / devices;
+  const enrolledAt = Math.floor(now - 730 * 86_400_000 + (index + random()) * step);
+  const lastSeenAt = random() < 0.01 ? null : Math.max(enrolledAt, now - Math.floor(random() * 30 * 86_400_000));
+  const apple = platform === 'ios' || platform === 'ipados' || platform === 'macos';
+  const phone = platform === 'ios' || platform === 'android';
+  const user = random() < 0.9 ? `user${Math.floor(random() * (index / 1.3 + 50))}@example.com` : null;
+  return {
+    id: uuidv7(enrolledAt),
+    platform,
+    ownership: random() < spec.personal ? 'personal' : 'corporate',
+    enrollment_state: 'enrolled',
+    name: `${spec.label} dev-${index}`,
+    serial_number: hex(random, 12).toUpperCase(),
+    udid: apple ? `${hex(random, 8)}-${hex(random, 16)}`.toUpperCase() : null,
+    hardware_id: platform === 'windows' || platform === 'linux' ? hex(random, 32) : null,
+    imei: phone && random() < 0.8 ? String(350000000000000 + Math.floor(random() * 1e14)).slice(0, 15) : null,
+    model: spec.models[Math.floor(random() * spec.models.length)],
+    os_version: osVersion,
+    os_version_key: osVersionKey(osVersion),
+    assigned_user: user,
+    compliance_state: pick(random, [
+      ['compliant', 80],
+      ['noncompliant', 10],
+      ['unknown', 10],
+    ]),
+    last_seen_at: lastSeenAt,
+    enrolled_at: enrolledAt,
+    inventory: JSON.stringify({
+      batteryLevel: Math.round(random() * 100) / 100,
+      storageCapacityGb: [128, 256, 512][Math.floor(random() * 3)],
+      storageFreeGb: Math.round(random() * 100),
+      encrypted: random() < 0.95,
+      passcodePresent: random() < 0.97,
+    }),
+    created_at: enrolledAt,
+    updated_at: lastSeenAt ?? enrolledAt,
+  };
+}
+
+/** Creates the schema and the fleet: N devices and one static group holding all of them. */
+async function seed(databaseUrl, devices, log) {
+  const database = await openDatabase(databaseUrl);
+  try {
+    await migrate(database);
+    const { db } = database;
+    const existing = await db
+      .selectFrom('devices')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    if (Number(existing.n) > 0) throw new Error('the benchmark needs an empty database (it found devices already)');
+
+    const now = Date.now();
+    const random = mulberry32(20_251_122);
+    const group = { id: uuidv7(now), name: 'bench-all', description: 'Every benchmark device', kind: 'static', filter: null, created_at: now, updated_at: now };
+    await db.insertInto('groups').values(group).execute();
+
+    const CHUNK = 1000;
+    const PER_TRANSACTION = 20;
+    let done = 0;
+    while (done < devices) {
+      await db.transaction().execute(async (trx) => {
+        for (let c = 0; c < PER_TRANSACTION && done < devices; c++) {
+          const rows = [];
+          for (let i = 0; i < CHUNK && done + i < devices; i++) rows.push(deviceRow(done + i, devices, random, now));
+          await trx.insertInto('devices').values(rows).execute();
+          await trx
+            .insertInto('group_members')
+            .values(rows.map((r) => ({ group_id: group.id, device_id: r.id, added_at: now })))
+            .execute();
+          done += rows.length;
+        }
+      });
+      log(`  seeded ${done.toLocaleString('en')} / ${devices.toLocaleString('en')} devices`);
+    }
+    // Autovacuum would analyse a table this freshly loaded within a minute; do it now so the first
+    // queries are planned the way they are in a steady state. (SQLite keeps no statistics unless
+    // the application gathers them, and Steward doesn't, so SQLite is measured as it runs.)
+    if (database.dialect === 'postgres') await database.pool.query('VACUUM ANALYZE devices, group_members, groups');
+    return { groupId: group.id, dialect: database.dialect };
+  } finally {
+    await database.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Database lifecycle
+
+/** A private database for this run, and how to remove it afterwards. */
+async function prepareDatabase(databaseUrl) {
+  const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'steward-bench-'));
+  const dataDir = path.join(tempRoot, 'data');
+  fs.mkdirSync(dataDir);
+  const removeTemp = () => fs.rmSync(tempRoot, { recursive: true, force: true });
+  if (!databaseUrl) return { url: `sqlite:${path.join(dataDir, 'steward.db')}`, dataDir, dialect: 'sqlite', drop: async () => removeTemp() };
+  if (databaseUrl.startsWith('sqlite:')) return { url: databaseUrl, dataDir, dialect: 'sqlite', drop: async () => removeTemp() };
+
+  const schema = `bench_${randomBytes(6).toString('hex')}`;
+  await adminQuery(databaseUrl, `CREATE SCHEMA ${schema}`);
+  const url = new URL(databaseUrl);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return {
+    url: url.toString(),
+    dataDir,
+    dialect: 'postgres',
+    schema,
+    async drop() {
+      try {
+        await adminQuery(databaseUrl, `DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      } finally {
+        removeTemp();
+      }
+    },
+  };
+}
+
+/** One statement on its own connection (schema management, version). */
+async function adminQuery(url, text) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(text)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+async function postgresVersion(url) {
+  const rows = await adminQuery(url, 'SHOW server_version');
+  return rows[0]?.server_version ?? null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server process
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts `steward serve` and resolves once /readyz answers. BENCH_SERVER_NODE_ARGS (space-separated)
+ * go to the server's node only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
+ */
+async function startServer({ url, dataDir }, extraArgs = () => []) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      STEWARD,
+      'serve',
+      '--no-tls',
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--data-dir',
+      dataDir,
+      '--database-url',
+      url,
+      '--log-level',
+      'warn',
+      ...extraArgs(port),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_ENV: 'production' },
+    },
+  );
+  let output = '';
+  const keep = (chunk) => {
+    output = (output + chunk.toString('utf8')).slice(-20_000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const server = {
+    child,
+    pid: child.pid,
+    base,
+    output: () => output,
+    exited,
+    alive: true,
+    async stop() {
+      if (!server.alive) return;
+      server.alive = false;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+  exited.then(() => {
+    server.alive = false;
+  });
+  // However the runner ends (a test's timeout, an uncaught error), the server must not outlive it.
+  process.once('exit', () => {
+    if (server.alive) child.kill('SIGKILL');
+  });
+
+  const deadline = Date.now() + 60_000;
+  while (true) {
+    if (!server.alive) throw new Error(`steward serve exited during start-up:\n${output}`);
+    try {
+      const res = await httpRequest(undefined, base, 'GET', '/readyz');
+      if (res.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await server.stop();
+      throw new Error(`steward serve was not ready within 60 s:\n${output}`);
+    }
+    await sleep(100);
+  }
+  server.startupMs = round(performance.now() - started);
+  return server;
+}
+
+async function createToken({ url, dataDir }) {
+  const { stdout } = await execFileAsync(
+    process.execPath,
+    [STEWARD, 'token', 'create', '--name', 'bench', '--role', 'admin', '--data-dir', dataDir, '--database-url', url],
+    { env: process.env, maxBuffer: 1024 * 1024 },
+  );
+  const secret = stdout.trim().split('\n').at(-1)?.trim();
+  if (!secret) throw new Error(`steward token create printed no secret:\n${stdout}`);
+  return secret;
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP
+
+function httpRequest(agent, base, method, pathAndQuery, { token, body } = {}) {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const headers = { accept: 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (payload) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = String(payload.length);
+    }
+    const started = performance.now();
+    const req = http.request(new URL(pathAndQuery, base), { method, agent, headers }, (res) => {
+      const chunks = [];
+      res.on('data', (chunk) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }));
+    });
+    req.setTimeout(120_000, () => req.destroy(new Error(`${method} ${pathAndQuery} timed out`)));
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+const parseJson = (text) => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Process figures from /proc (Linux)
+
+let clockTicks;
+async function ticksPerSecond() {
+  if (clockTicks !== undefined) return clockTicks;
+  try {
+    clockTicks = Number((await execFileAsync('getconf', ['CLK_TCK'])).stdout.trim()) || 100;
+  } catch {
+    clockTicks = 100;
+  }
+  return clockTicks;
+}
+
+function memoryMb(pid) {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const field = (name) => {
+      const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status);
+      return match ? round(Number(match[1]) / 1024) : null;
+    };
+    return { rssMb: field('VmRSS'), peakRssMb: field('VmHWM') };
+  } catch {
+    return { rssMb: null, peakRssMb: null };
+  }
+}
+
+function cpuTicks(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return null;
+  }
+}
+
+/** Resets the peak RSS (VmHWM) so each scenario reports its own peak. */
+function resetPeak(pid) {
+  try {
+    fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs `body` and reports the server's CPU time and peak RSS over it. */
+async function measured(server, body, { fromStart = false } = {}) {
+  const peakReset = !fromStart && resetPeak(server.pid);
+  const before = cpuTicks(server.pid);
+  const started = performance.now();
+  const figures = await body();
+  const wallMs = performance.now() - started;
+  const after = cpuTicks(server.pid);
+  const ticks = await ticksPerSecond();
+  const memory = memoryMb(server.pid);
+  const cpuSeconds = before === null || after === null ? null : round((after - before) / ticks, 3);
+  return {
+    figures,
+    server: {
+      cpuSeconds,
+      cpuUtilisation: cpuSeconds === null ? null : round(cpuSeconds / (wallMs / 1000), 3),
+      wallSeconds: round(wallMs / 1000, 3),
+      rssMb: memory.rssMb,
+      // Without a reset the peak is the process's since start-up.
+      peakRssMb: memory.peakRssMb,
+      peakRssSince: peakReset ? 'scenario start' : 'process start',
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios
+
+async function idleMemory(run) {
+  // The settle starts at readiness: no request but the readiness probe has reached the server.
+  await sleep(run.options.settleMs);
+  const memory = memoryMb(run.server.pid);
+  return { settleMs: run.options.settleMs, rssMb: memory.rssMb, peakRssMb: memory.peakRssMb, startupMs: run.server.startupMs };
+}
+
+const deviceList = (run) => listLoad(run, LIST_QUERIES, run.options.listRequests);
+const deviceSearch = (run) => listLoad(run, SEARCH_QUERIES, run.options.searchRequests);
+
+/** Warm-up rounds over `queries`, then `requests` GETs of them in turn at the list concurrency. */
+async function listLoad(run, queries, requests) {
+  const { options } = run;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.listConcurrency });
+  const perQuery = new Map(queries.map((q) => [q, { latencies: [], total: null, items: null }]));
+  const errors = [];
+  const get = async (query) => {
+    try {
+      const res = await httpRequest(agent, run.server.base, 'GET', `/api/v1/devices?${query}`, { token: run.token });
+      if (res.status !== 200) {
+        errors.push(`${query}: HTTP ${res.status} ${res.text.slice(0, 200)}`);
+        return undefined;
+      }
+      return res;
+    } catch (error) {
+      errors.push(`${query}: ${error.message}`);
+      return undefined;
+    }
+  };
+  try {
+    for (let i = 0; i < options.listWarmup; i++) {
+      for (const query of queries) {
+        const res = await get(query);
+        const body = res && parseJson(res.text);
+        const entry = perQuery.get(query);
+        if (body && entry.total === null) {
+          entry.total = body.total;
+          entry.items = body.items?.length ?? null;
+        }
+      }
+    }
+    const warmupErrors = errors.length;
+    const latencies = [];
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: options.listConcurrency }, async () => {
+        while (next < requests) {
+          const query = queries[next++ % queries.length];
+          const res = await get(query);
+          if (res) {
+            latencies.push(res.ms);
+            perQuery.get(query).latencies.push(res.ms);
+          }
+        }
+      }),
+    );
+    const elapsedMs = performance.now() - started;
+    return {
+      requests,
+      concurrency: options.listConcurrency,
+      warmupRequests: options.listWarmup * queries.length,
+      errors: errors.length,
+      warmupErrors,
+      errorSamples: errors.slice(0, 5),
+      throughputRps: round((latencies.length / elapsedMs) * 1000, 1),
+      ...stats(latencies),
+      queries: [...perQuery].map(([query, entry]) => ({ query, total: entry.total, items: entry.items, ...stats(entry.latencies) })),
+    };
+  } finally {
+    agent.destroy();
+  }
+}
+
+async function enqueueFanout(run) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const latencies = [];
+  const deviceCounts = [];
+  const skipped = [];
+  try {
+    for (let i = 0; i < run.options.fanoutRepeats; i++) {
+      const res = await httpRequest(agent, run.server.base, 'POST', '/api/v1/commands', {
+        token: run.token,
+        body: { type: 'lock', params: { message: 'bench' }, target: { groupId: run.groupId } },
+      });
+      if (res.status !== 202) throw new Error(`POST /api/v1/commands answered HTTP ${res.status}: ${res.text.slice(0, 500)}`);
+      const body = parseJson(res.text);
+      latencies.push(res.ms);
+      deviceCounts.push(body?.command?.deviceCount ?? null);
+      skipped.push(body?.skipped ?? null);
+      run.log(`  enqueue ${i + 1}/${run.options.fanoutRepeats}: ${round(res.ms)} ms, ${body?.command?.deviceCount} deliveries`);
+    }
+  } finally {
+    agent.destroy();
+  }
+  const { minMs, p50Ms: medianMs, maxMs, meanMs } = stats(latencies);
+  return {
+    repeats: latencies.length,
+    latenciesMs: latencies.map((ms) => round(ms)),
+    minMs,
+    medianMs,
+    meanMs,
+    maxMs,
+    deviceCount: deviceCounts.at(-1) ?? null,
+    deviceCounts,
+    skipped,
+    deliveriesPerSecond: medianMs ? Math.round((run.devices / medianMs) * 1000) : null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Apple: a fleet of simulated devices, enrolled and driven through the real protocol
+
+/**
+ * A `fetch` for the simulated fleet over node:http with keep-alive: lighter than the global fetch
+ * (undici), so the simulator leaves more of the machine to the server. It counts requests by kind.
+ */
+function fleetFetch(agent, counts) {
+  return (input, init = {}) =>
+    new Promise((resolve, reject) => {
+      const url = new URL(String(input));
+      const kind = url.pathname.startsWith('/enroll/') ? 'profile' : url.pathname;
+      counts[kind] = (counts[kind] ?? 0) + 1;
+      const body = init.body === undefined ? undefined : Buffer.from(init.body);
+      const headers = { ...(init.headers ?? {}) };
+      if (body) headers['content-length'] = String(body.length);
+      const req = http.request(url, { method: init.method ?? 'GET', agent, headers }, (res) => {
+        const chunks = [];
+        res.on('data', (chunk) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          const bytes = Buffer.concat(chunks);
+          const status = res.statusCode ?? 0;
+          if (status >= 400) counts.errors = (counts.errors ?? 0) + 1;
+          resolve({
+            ok: status >= 200 && status < 300,
+            status,
+            headers: { get: (name) => res.headers[name.toLowerCase()] ?? null },
+            arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+            text: async () => bytes.toString('utf8'),
+          });
+        });
+      });
+      req.setTimeout(120_000, () => req.destroy(new Error(`${init.method ?? 'GET'} ${url.pathname} timed out`)));
+      req.on('error', reject);
+      req.end(body);
+    });
+}
+
+/** Runs `work(item)` over `items`, `concurrency` at a time; collects failures instead of stopping. */
+async function pool(items, concurrency, work) {
+  const errors = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) {
+        const item = items[next++];
+        try {
+          await work(item);
+        } catch (error) {
+          errors.push(error?.message ?? String(error));
+        }
+      }
+    }),
+  );
+  return errors;
+}
+
+/** Server CPU seconds spent while `body` runs, with its wall time. */
+async function cpuOver(server, body) {
+  const before = cpuTicks(server.pid);
+  const ownBefore = process.cpuUsage();
+  const started = performance.now();
+  const value = await body();
+  const wallMs = performance.now() - started;
+  const after = cpuTicks(server.pid);
+  const own = process.cpuUsage(ownBefore);
+  const ticks = await ticksPerSecond();
+  // The simulator's own CPU (this process): it competes with the server for the same cores.
+  const simulatorCpuSeconds = (own.user + own.system) / 1e6;
+  return { value, wallMs, cpuSeconds: before === null || after === null ? null : (after - before) / ticks, simulatorCpuSeconds };
+}
+
+/** A GC-neutral RSS reading: the median of several VmRSS readings a second apart, after a settle. */
+async function steadyRss(run) {
+  await sleep(run.options.settleMs);
+  const readings = [];
+  for (let i = 0; i < run.options.rssReadings; i++) {
+    if (i > 0) await sleep(1000);
+    readings.push(memoryMb(run.server.pid).rssMb);
+  }
+  const sorted = readings.filter((r) => r !== null).sort((a, b) => a - b);
+  return { rssMb: sorted.length ? sorted[Math.floor(sorted.length / 2)] : null, readingsMb: readings };
+}
+
+const perMs = (cpuSeconds, count) => (cpuSeconds === null || !count ? null : round((cpuSeconds * 1000) / count, 3));
+const perSecond = (count, ms) => (ms > 0 ? round((count / ms) * 1000, 1) : null);
+const sum = (counts, ...kinds) => kinds.reduce((total, kind) => total + (counts[kind] ?? 0), 0);
+
+/**
+ * Enrolls the fleet: for each batch, every device downloads its profile, then every device runs
+ * SCEP, then every device checks in (Authenticate, TokenUpdate) — phase by phase, so the server CPU
+ * of the SCEP phase alone is known. The RSS is read (steady, GC-neutral) after the first checkpoint
+ * (1,000 devices, or a tenth of a smaller fleet) and after the whole fleet.
+ */
+async function appleEnroll(run) {
+  const { options, apple } = run;
+  const n = run.devices;
+  const keyStarted = performance.now();
+  const keyPairs = await Promise.all(Array.from({ length: options.appleKeyPairs }, () => generateScepKeyPair()));
+  const keyGenerationMs = round(performance.now() - keyStarted);
+  const checkpoint = Math.min(1000, Math.max(1, Math.ceil(n / 10)));
+  const batchSize = Math.max(1, Math.min(500, checkpoint));
+  const phases = { profile: { cpuSeconds: 0, wallMs: 0 }, scep: { cpuSeconds: 0, wallMs: 0 }, register: { cpuSeconds: 0, wallMs: 0 } };
+  const errors = [];
+  const memory = [];
+  const counts = apple.counts;
+  const countsBefore = { ...counts };
+  const pushesBefore = apple.apns.stats.delivered;
+  const started = performance.now();
+  let lastLog = started;
+  let attempted = 0;
+  while (attempted < n) {
+    const end = Math.min(n, attempted + batchSize, attempted < checkpoint ? checkpoint : n);
+    const batch = [];
+    for (let i = attempted; i < end; i++) {
+      batch.push(new AppleDevice({ model: i % 10 === 9 ? 'iPad' : 'iPhone', keyPair: keyPairs[i % keyPairs.length], fetch: apple.fetch }));
+    }
+    attempted = end;
+    let alive = batch;
+    for (const [phase, step] of [
+      ['profile', (d) => d.installProfile(apple.profileUrl)],
+      ['scep', (d) => d.obtainIdentity()],
+      ['register', (d) => d.register()],
+    ]) {
+      const failed = new Set();
+      const {
+        value: phaseErrors,
+        cpuSeconds,
+        wallMs,
+      } = await cpuOver(run.server, () =>
+        pool(alive, options.appleConcurrency, async (d) => {
+          try {
+            await step(d);
+          } catch (error) {
+            failed.add(d);
+            throw error;
+          }
+        }),
+      );
+      errors.push(...phaseErrors.map((m) => `${phase}: ${m}`));
+      phases[phase].cpuSeconds += cpuSeconds ?? 0;
+      phases[phase].wallMs += wallMs;
+      alive = alive.filter((d) => !failed.has(d));
+    }
+    apple.devices.push(...alive);
+    if (errors.length > Math.max(10, n / 100)) throw new Error(`Apple enrollment keeps failing: ${errors.slice(0, 3).join('; ')}`);
+    if (performance.now() - lastLog > 10_000) {
+      lastLog = performance.now();
+      run.log(`  enrolled ${apple.devices.length.toLocaleString('en')} / ${n.toLocaleString('en')}`);
+    }
+    if (attempted === checkpoint || attempted === n) {
+      memory.push({ devices: apple.devices.length, ...(await steadyRss(run)) });
+      run.log(`  RSS ${fmt(memory.at(-1).rssMb)} MB with ${apple.devices.length.toLocaleString('en')} devices enrolled`);
+    }
+  }
+  const enrolled = apple.devices.length;
+  const wallMs = phases.profile.wallMs + phases.scep.wallMs + phases.register.wallMs;
+  const cpuSeconds = phases.profile.cpuSeconds + phases.scep.cpuSeconds + phases.register.cpuSeconds;
+  const requests = Object.fromEntries(Object.keys(counts).map((k) => [k, (counts[k] ?? 0) - (countsBefore[k] ?? 0)]));
+  apple.memory = { checkpoint, readings: memory };
+  return {
+    enrolled,
+    errors: errors.length,
+    errorSamples: errors.slice(0, 5),
+    concurrency: options.appleConcurrency,
+    keyPairs: {
+      count: options.appleKeyPairs,
+      generationMs: keyGenerationMs,
+      note: `RSA 2048 key pairs generated ahead and shared round-robin by the fleet (each device still gets its own certificate); key generation is the device's work, not the server's`,
+    },
+    enrollmentsPerSecond: perSecond(enrolled, wallMs),
+    wallSeconds: round(wallMs / 1000, 1),
+    cpuMsPerEnrollment: perMs(cpuSeconds, enrolled),
+    scepCpuMsPerEnrollment: perMs(phases.scep.cpuSeconds, enrolled),
+    profileCpuMsPerEnrollment: perMs(phases.profile.cpuSeconds, enrolled),
+    registerCpuMsPerEnrollment: perMs(phases.register.cpuSeconds, enrolled),
+    phases: Object.fromEntries(
+      ['profile', 'scep', 'register'].map((p) => [
+        p,
+        { cpuSeconds: round(phases[p].cpuSeconds, 2), wallSeconds: round(phases[p].wallMs / 1000, 2), perSecond: perSecond(enrolled, phases[p].wallMs) },
+      ]),
+    ),
+    requests,
+    scepRequestsPerEnrollment: round(sum(requests, '/scep') / Math.max(1, enrolled), 2),
+    pushesReceived: apple.apns.stats.delivered - pushesBefore,
+    note: 'SCEP phase = the PKIOperation (PKCSReq) of every device, plus the GetCACert and GetCACaps the shared SCEP client asks once; enrollment = profile download (signed per device, with a fresh challenge) + SCEP + Authenticate + TokenUpdate (which queues the first inventory and pushes).',
+  };
+}
+
+/** Built from what apple-enroll read: the steady RSS at the checkpoint and with the whole fleet. */
+async function appleMemory(run) {
+  const { readings, checkpoint } = run.apple.memory ?? { readings: [] };
+  const first = readings[0];
+  const last = readings.at(-1);
+  return {
+    checkpointDevices: first?.devices ?? null,
+    fleetDevices: last?.devices ?? null,
+    rssAtCheckpointMb: first?.rssMb ?? null,
+    rssAtFleetMb: last?.rssMb ?? null,
+    rssRatio: first?.rssMb && last?.rssMb ? round(last.rssMb / first.rssMb, 3) : null,
+    readings,
+    method: `steady RSS: ${run.options.settleMs / 1000} s settle, then the median of ${run.options.rssReadings} VmRSS readings 1 s apart; first reading after ${checkpoint?.toLocaleString('en')} devices`,
+  };
+}
+
+/**
+ * The command channel. Drains the first inventory (every device woken once), then (a) one lock
+ * to the whole fleet through the API and every device woken: Idle → DeviceLock → Acknowledged →
+ * empty; (b) Idle check-ins with nothing queued. Server CPU per MDM request = the server's CPU over
+ * the wake phase / the /mdm/connect + /mdm/checkin requests it answered.
+ */
+async function appleCommands(run) {
+  const { options, apple } = run;
+  const devices = apple.devices;
+  const counts = apple.counts;
+  const wakeAll = async () => {
+    const before = { ...counts };
+    const measured = await cpuOver(run.server, () => pool(devices, options.appleConcurrency, (d) => d.wake()));
+    const requests = sum(counts, '/mdm/connect', '/mdm/checkin') - sum(before, '/mdm/connect', '/mdm/checkin');
+    const errors = (counts.errors ?? 0) - (before.errors ?? 0);
+    return { ...measured, requests, errors: measured.value.length + errors, errorSamples: measured.value.slice(0, 3) };
+  };
+
+  // The first inventory each enrollment queued (several Apple commands per device).
+  const drain = await wakeAll();
+  run.log(`  drained the first inventory: ${drain.requests.toLocaleString('en')} requests in ${fmt(drain.wallMs / 1000)} s`);
+
+  // (a) Round trips: one lock to the fleet, every device woken.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const pushesBefore = apple.apns.stats.delivered;
+  const enqueue = await cpuOver(run.server, async () => {
+    const res = await httpRequest(agent, run.server.base, 'POST', '/api/v1/commands', {
+      token: run.token,
+      body: { type: 'lock', params: { message: 'bench' }, target: { groupId: apple.groupId } },
+    });
+    if (res.status !== 202) throw new Error(`POST /api/v1/commands answered HTTP ${res.status}: ${res.text.slice(0, 500)}`);
+    return { ms: res.ms, body: parseJson(res.text) };
+  });
+  const commandId = enqueue.value.body?.command?.id;
+  // Pushes go out after the answer (at once, and again from the durable apple.push job): wait until
+  // the stand-in has received nothing for a second.
+  const pushWait = await cpuOver(run.server, async () => {
+    let last = apple.apns.stats.delivered;
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline) {
+      await sleep(1000);
+      const now = apple.apns.stats.delivered;
+      if (now === last && now - pushesBefore >= devices.length) break;
+      last = now;
+    }
+  });
+  const pushesReceived = apple.apns.stats.delivered - pushesBefore;
+  const lockedBefore = devices.filter((d) => d.state.locked).length;
+  const mark = () => process.hrtime.bigint() / 1000n; // µs on the monotonic clock, as in a .cpuprofile
+  const roundTripsFrom = mark();
+  const roundTrips = await wakeAll();
+  // With a profiled server (BENCH_SERVER_NODE_ARGS=--cpu-prof …), the window to cut the profile to.
+  if (process.env.BENCH_SERVER_NODE_ARGS) run.log(`  round-trip window (monotonic µs): ${roundTripsFrom} ${mark()}`);
+  const acknowledgedOnDevices = devices.filter((d) => d.state.locked).length - lockedBefore;
+  const command = commandId
+    ? parseJson((await httpRequest(agent, run.server.base, 'GET', `/api/v1/commands/${commandId}?limit=1`, { token: run.token })).text)
+    : undefined;
+  agent.destroy();
+  run.log(
+    `  round trips: ${acknowledgedOnDevices.toLocaleString('en')} in ${fmt(roundTrips.wallMs / 1000)} s, ${roundTrips.requests.toLocaleString('en')} requests`,
+  );
+
+  // (b) Idle check-ins with nothing queued.
+  const idle = { requests: 0, wallMs: 0, cpuSeconds: 0, simulatorCpuSeconds: 0, errors: 0 };
+  for (let pass = 0; pass < options.idlePasses; pass++) {
+    const r = await wakeAll();
+    idle.requests += r.requests;
+    idle.wallMs += r.wallMs;
+    idle.cpuSeconds += r.cpuSeconds ?? 0;
+    idle.simulatorCpuSeconds += r.simulatorCpuSeconds;
+    idle.errors += r.errors;
+  }
+
+  return {
+    devices: devices.length,
+    concurrency: options.appleConcurrency,
+    roundTrips: acknowledgedOnDevices,
+    roundTripsPerSecond: perSecond(acknowledgedOnDevices, roundTrips.wallMs),
+    requests: roundTrips.requests,
+    requestsPerSecond: perSecond(roundTrips.requests, roundTrips.wallMs),
+    cpuMsPerRequest: perMs(roundTrips.cpuSeconds, roundTrips.requests),
+    requestsPerServerCpuSecond: roundTrips.cpuSeconds ? round(roundTrips.requests / roundTrips.cpuSeconds, 0) : null,
+    serverCpuSeconds: round(roundTrips.cpuSeconds, 2),
+    serverCpuUtilisation: roundTrips.cpuSeconds === null ? null : round(roundTrips.cpuSeconds / (roundTrips.wallMs / 1000), 2),
+    simulatorCpuSeconds: round(roundTrips.simulatorCpuSeconds, 2),
+    simulatorCpuMsPerRequest: perMs(roundTrips.simulatorCpuSeconds, roundTrips.requests),
+    wallSeconds: round(roundTrips.wallMs / 1000, 2),
+    errors: roundTrips.errors + idle.errors + drain.errors,
+    errorSamples: [...drain.errorSamples, ...roundTrips.errorSamples],
+    enqueue: {
+      ms: round(enqueue.value.ms),
+      deviceCount: enqueue.value.body?.command?.deviceCount ?? null,
+      serverCpuSeconds: round((enqueue.cpuSeconds ?? 0) + (pushWait.cpuSeconds ?? 0), 2),
+      pushesReceived,
+      pushWaitSeconds: round(pushWait.wallMs / 1000, 2),
+      pushesPerDevice: round(pushesReceived / Math.max(1, devices.length), 2),
+      note: 'devices are woken directly (device.wake()), not by the pushes; the stand-in only counts them (until none arrived for 1 s)',
+    },
+    commandCounts: command?.command?.counts ?? null,
+    idle: {
+      passes: options.idlePasses,
+      requests: idle.requests,
+      requestsPerSecond: perSecond(idle.requests, idle.wallMs),
+      cpuMsPerRequest: perMs(idle.cpuSeconds, idle.requests),
+      simulatorCpuMsPerRequest: perMs(idle.simulatorCpuSeconds, idle.requests),
+      requestsPerServerCpuSecond: idle.cpuSeconds ? round(idle.requests / idle.cpuSeconds, 0) : null,
+    },
+    firstInventory: {
+      requests: drain.requests,
+      wallSeconds: round(drain.wallMs / 1000, 2),
+      requestsPerSecond: perSecond(drain.requests, drain.wallMs),
+      cpuMsPerRequest: perMs(drain.cpuSeconds, drain.requests),
+    },
+  };
+}
+
+const RUNNERS = {
+  'idle-memory': idleMemory,
+  'device-list': deviceList,
+  'device-search': deviceSearch,
+  'enqueue-fanout': enqueueFanout,
+  'apple-enroll': appleEnroll,
+  'apple-memory': appleMemory,
+  'apple-commands': appleCommands,
+};
+
+/** Problems that make a scenario's figures wrong (as opposed to merely slow). */
+function problemsOf(scenario, figures, devices) {
+  const problems = [];
+  if (scenario === 'enqueue-fanout') {
+    for (const count of figures.deviceCounts) if (count !== devices) problems.push(`an enqueue reached ${count} devices, expected ${devices}`);
+  }
+  if (scenario === 'device-list' || scenario === 'device-search') {
+    if (figures.errors > 0) problems.push(`${figures.errors} ${scenario} requests failed, e.g. ${figures.errorSamples[0]}`);
+    const firstPage = figures.queries.find((q) => q.query === 'limit=50');
+    if (firstPage && firstPage.total !== devices) problems.push(`the unfiltered device list counted ${firstPage.total} devices, expected ${devices}`);
+  }
+  if (scenario === 'apple-enroll') {
+    if (figures.errors > 0) problems.push(`${figures.errors} enrollments failed, e.g. ${figures.errorSamples[0]}`);
+    if (figures.enrolled !== devices) problems.push(`${figures.enrolled} devices enrolled, expected ${devices}`);
+  }
+  if (scenario === 'apple-memory' && !(figures.rssRatio > 0)) problems.push('could not read the server RSS from /proc');
+  if (scenario === 'apple-commands') {
+    if (figures.errors > 0) problems.push(`${figures.errors} MDM requests failed, e.g. ${figures.errorSamples[0]}`);
+    if (figures.roundTrips !== figures.devices) problems.push(`${figures.roundTrips} devices carried out the lock, expected ${figures.devices}`);
+    if (figures.enqueue.deviceCount !== figures.devices) problems.push(`the lock reached ${figures.enqueue.deviceCount} devices, expected ${figures.devices}`);
+  }
+  if (scenario === 'idle-memory' && !(figures.rssMb > 0)) problems.push('could not read the server RSS from /proc');
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+function describe(scenario, figures) {
+  switch (scenario) {
+    case 'enqueue-fanout':
+      return `median ${fmt(figures.medianMs)} ms (min ${fmt(figures.minMs)}, max ${fmt(figures.maxMs)}) × ${figures.repeats}, ${figures.deviceCount?.toLocaleString('en')} deliveries each`;
+    case 'device-list':
+    case 'device-search':
+      return `p95 ${fmt(figures.p95Ms)} ms (p50 ${fmt(figures.p50Ms)}, p99 ${fmt(figures.p99Ms)}), ${fmt(figures.throughputRps)} req/s at concurrency ${figures.concurrency}, ${figures.errors} errors`;
+    case 'idle-memory':
+      return `RSS ${fmt(figures.rssMb)} MB (peak ${fmt(figures.peakRssMb)} MB) after ${figures.settleMs / 1000} s idle`;
+    case 'apple-enroll':
+      return `SCEP ${fmt(figures.scepCpuMsPerEnrollment)} ms server CPU per enrollment; whole enrollment ${fmt(figures.cpuMsPerEnrollment)} ms (profile ${fmt(figures.profileCpuMsPerEnrollment)}, Authenticate + TokenUpdate ${fmt(figures.registerCpuMsPerEnrollment)}); ${fmt(figures.enrollmentsPerSecond)} enrollments/s, ${figures.errors} errors`;
+    case 'apple-memory':
+      return `RSS ${fmt(figures.rssAtCheckpointMb)} MB at ${figures.checkpointDevices?.toLocaleString('en')} devices, ${fmt(figures.rssAtFleetMb)} MB at ${figures.fleetDevices?.toLocaleString('en')}: ×${figures.rssRatio}`;
+    case 'apple-commands':
+      return `${fmt(figures.roundTripsPerSecond)} round trips/s; ${fmt(figures.cpuMsPerRequest)} ms server CPU per MDM request (${fmt(figures.requestsPerServerCpuSecond)} req per CPU-s); Idle only ${fmt(figures.idle.cpuMsPerRequest)} ms; ${figures.errors} errors`;
+    default:
+      return '';
+  }
+}
+
+const targetText = (targets) => (targets ? targets.map((t) => `${t.metric} ${t.op} ${t.value} ${t.unit}`).join('; ') : 'none (informational)');
+
+const meets = (value, target) => {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return false;
+  switch (target.op) {
+    case '<':
+      return value < target.value;
+    case '<=':
+      return value <= target.value;
+    case '>':
+      return value > target.value;
+    default:
+      return value >= target.value;
+  }
+};
+
+function writeResult(resultsDir, record) {
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const file = path.join(resultsDir, `${record.scenario}-${record.dialect}.json`);
+  fs.writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+  return file;
+}
+
+const SUMMARY_HEADER = [
+  '# Benchmark results',
+  '',
+  'Written by `npm run bench` (bench/run.js); one row per scenario and database, refreshed by each run. Details in the JSON files beside this one.',
+  '',
+  '| Scenario | Database | Devices | Result | Target | Pass | Server CPU | Peak RSS | Measured | Machine |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+];
+
+/** Refreshes this run's rows in SUMMARY.md and keeps every other row already there. */
+function writeSummary(resultsDir, records) {
+  const file = path.join(resultsDir, 'SUMMARY.md');
+  const rows = new Map();
+  if (fs.existsSync(file)) {
+    for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+      const cells = line.split('|').map((c) => c.trim());
+      if (cells.length < 4 || !line.startsWith('| ') || cells[1] === 'Scenario' || cells[1].startsWith('---')) continue;
+      rows.set(`${cells[1]}|${cells[2]}`, line);
+    }
+  }
+  for (const r of records) {
+    const cells = [
+      r.scenario,
+      r.dialect,
+      r.devices.toLocaleString('en'),
+      describe(r.scenario, r.figures),
+      targetText(r.targets),
+      r.pass === null ? '—' : r.pass ? 'yes' : '**no**',
+      r.server.cpuSeconds === null ? 'n/a' : `${fmt(r.server.cpuSeconds)} s`,
+      r.server.peakRssMb === null ? 'n/a' : `${fmt(r.server.peakRssMb)} MB`,
+      r.timestamp.slice(0, 16).replace('T', ' '),
+      `${r.machine.cpuCount} × ${r.machine.cpuModel}, Node ${r.machine.node}, load ${fmt(r.loadAverage.before)}`,
+    ];
+    rows.set(`${r.scenario}|${r.dialect}`, `| ${cells.map((c) => String(c).replaceAll('|', '\\|')).join(' | ')} |`);
+  }
+  const order = (key) => {
+    const [scenario, dialect] = key.split('|');
+    const index = SCENARIOS.indexOf(scenario);
+    return `${String(index === -1 ? 99 : index).padStart(2, '0')}|${scenario}|${dialect}`;
+  };
+  const body = [...rows.keys()].sort((a, b) => order(a).localeCompare(order(b))).map((k) => rows.get(k));
+  fs.writeFileSync(file, `${[...SUMMARY_HEADER, ...body].join('\n')}\n`);
+  return file;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const round = (value, digits = 1) => (value === null || value === undefined || Number.isNaN(value) ? null : Number(value.toFixed(digits)));
+const fmt = (value) => (value === null || value === undefined ? 'n/a' : value.toLocaleString('en', { maximumFractionDigits: 1 }));
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return null;
+  const rank = Math.ceil((p / 100) * sorted.length) - 1;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))];
+}
+
+function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mean = sorted.length ? sorted.reduce((s, v) => s + v, 0) / sorted.length : null;
+  return {
+    count: sorted.length,
+    minMs: round(sorted[0] ?? null, 2),
+    p50Ms: round(percentile(sorted, 50), 2),
+    p95Ms: round(percentile(sorted, 95), 2),
+    p99Ms: round(percentile(sorted, 99), 2),
+    maxMs: round(sorted.at(-1) ?? null, 2),
+    meanMs: round(mean, 2),
+  };
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    node: process.version,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    cpuModel: cpus[0]?.model?.replace(/\s+/g, ' ').trim() ?? 'unknown',
+    cpuCount: cpus.length,
+    memoryGb: round(os.totalmem() / 1024 ** 3),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+async function main() {
+  const options = parseOptions(process.argv.slice(2));
+  // A closed pipe on stdout (`| head`) must not skip the clean-up below.
+  process.stdout.on('error', () => {});
+  const log = (line) => process.stdout.write(`${line}\n`);
+  const cleanups = [];
+  let cleaning;
+  const cleanup = () => {
+    cleaning ??= (async () => {
+      for (const step of cleanups.reverse()) {
+        try {
+          await step();
+        } catch (error) {
+          process.stderr.write(`bench: cleanup failed: ${error.message}\n`);
+        }
+      }
+    })();
+    return cleaning;
+  };
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      process.stderr.write(`bench: ${signal}, stopping\n`);
+      cleanup().finally(() => process.exit(130));
+    });
+  }
+
+  const records = [];
+  const problems = [];
+  const context = { quick: options.quick, machine: machine() };
+
+  /** Runs `scenarios` against a prepared server and writes their results. */
+  const runScenarios = async (scenarios, run, setup, dialect) => {
+    for (const scenario of scenarios) {
+      log(`\n▶ ${scenario}`);
+      // Other work on the machine skews every figure; the load average says how much there was.
+      const loadBefore = round(os.loadavg()[0], 2);
+      // Idle memory keeps the peak since start-up (migrations, CA); the others report their own peak.
+      const { figures, server: serverFigures } = await measured(run.server, () => RUNNERS[scenario](run), { fromStart: scenario === 'idle-memory' });
+      if (!run.server.alive) throw new Error(`steward serve died during ${scenario}:\n${run.server.output()}`);
+      const scenarioProblems = problemsOf(scenario, figures, run.devices);
+      problems.push(...scenarioProblems.map((p) => `${scenario}: ${p}`));
+      const targets = TARGETS[scenario]?.map((t) => ({ ...t, measured: figures[t.metric] ?? null, pass: meets(figures[t.metric], t) })) ?? null;
+      const record = {
+        scenario,
+        dialect,
+        devices: run.devices,
+        quick: options.quick,
+        timestamp: new Date().toISOString(),
+        node: process.version,
+        cpu: context.machine.cpuModel,
+        machine: context.machine,
+        database: context.database,
+        setup,
+        figures,
+        server: serverFigures,
+        loadAverage: { before: loadBefore, after: round(os.loadavg()[0], 2), cpus: context.machine.cpuCount },
+        target: targets?.[0] ?? null,
+        targets,
+        pass: targets ? targets.every((t) => t.pass) && scenarioProblems.length === 0 : null,
+        problems: scenarioProblems,
+      };
+      records.push(record);
+      writeResult(options.resultsDir, record);
+      log(`  ${describe(scenario, figures)}`);
+      log(
+        `  target ${targetText(targets)}: ${record.pass === null ? 'informational' : record.pass ? 'PASS' : 'MISS'}; server CPU ${fmt(serverFigures.cpuSeconds)} s, peak RSS ${fmt(serverFigures.peakRssMb)} MB`,
+      );
+      if (scenario === 'device-list' || scenario === 'device-search') {
+        for (const q of figures.queries) log(`    ${q.query.padEnd(82)} total ${String(q.total).padStart(7)}  p50 ${fmt(q.p50Ms)} ms  p95 ${fmt(q.p95Ms)} ms`);
+      }
+    }
+  };
+  const verdict = (r) => (r.pass === null ? 'INFO' : r.pass ? 'PASS' : 'MISS');
+
+  try {
+    const foundation = options.scenarios.filter((s) => FOUNDATION_SCENARIOS.includes(s));
+    if (foundation.length) {
+      const database = await prepareDatabase(options.databaseUrl);
+      cleanups.push(() => database.drop());
+      log(`Steward bench: ${foundation.join(', ')} on ${database.dialect}, ${options.devices.toLocaleString('en')} devices${options.quick ? ' (quick)' : ''}`);
+      const seedStarted = performance.now();
+      const { groupId } = await seed(database.url, options.devices, options.devices >= 20_000 ? log : () => {});
+      const seedMs = round(performance.now() - seedStarted);
+      log(`  seeded in ${fmt(seedMs / 1000)} s`);
+
+      const server = await startServer(database);
+      cleanups.push(() => server.stop());
+      log(`  steward serve (pid ${server.pid}) ready at ${server.base} in ${fmt(server.startupMs)} ms`);
+      const token = await createToken(database);
+      context.database = { dialect: database.dialect, version: database.dialect === 'postgres' ? await postgresVersion(database.url) : null };
+      const first = records.length;
+      await runScenarios(
+        foundation,
+        { options, server, token, groupId, devices: options.devices, log },
+        { seedMs, serverStartupMs: server.startupMs },
+        database.dialect,
+      );
+      await server.stop();
+      log(`\nSummary (${database.dialect}, ${options.devices.toLocaleString('en')} devices):`);
+      for (const r of records.slice(first))
+        log(`  ${verdict(r)}  ${r.scenario.padEnd(15)} ${describe(r.scenario, r.figures)}  [target ${targetText(r.targets)}]`);
+    }
+
+    if (options.scenarios.some((s) => APPLE_SCENARIOS.includes(s))) {
+      // Enrollment is what the other Apple scenarios stand on: it always runs, and its memory readings are apple-memory.
+      const apple = ['apple-enroll', 'apple-memory', ...(options.scenarios.includes('apple-commands') ? ['apple-commands'] : [])];
+      const n = options.appleDevices;
+      const database = await prepareDatabase(options.databaseUrl);
+      cleanups.push(() => database.drop());
+      log(`\nSteward bench: ${apple.join(', ')} on ${database.dialect}, ${n.toLocaleString('en')} simulated Apple devices${options.quick ? ' (quick)' : ''}`);
+      const setup = await prepareApple(database, options, log, cleanups);
+      context.database = { dialect: database.dialect, version: database.dialect === 'postgres' ? await postgresVersion(database.url) : null };
+      const first = records.length;
+      await runScenarios(apple, { options, server: setup.server, token: setup.token, apple: setup.apple, devices: n, log }, setup.figures, database.dialect);
+      await setup.server.stop();
+      log(`\nSummary (${database.dialect}, ${n.toLocaleString('en')} devices):`);
+      for (const r of records.slice(first))
+        log(`  ${verdict(r)}  ${r.scenario.padEnd(15)} ${describe(r.scenario, r.figures)}  [target ${targetText(r.targets)}]`);
+    }
+
+    const summary = writeSummary(options.resultsDir, records);
+    log(`Results in ${options.resultsDir} (${path.basename(summary)} and one JSON per scenario).`);
+    if (problems.length) {
+      for (const p of problems) process.stderr.write(`bench: ${p}\n`);
+      process.exitCode = 1;
+    }
+  } finally {
+    await cleanup();
+  }
+}
+
+/**
+ * The Apple set-up: a migrated empty database, a fake Apple (CA, push certificate, APNs TLS) and the
+ * APNs stand-in in this process, `steward serve` pointed at it, the push certificate uploaded, and
+ * an enrollment link (into a static group) good for the whole fleet.
+ */
+async function prepareApple(database, options, log, cleanups) {
+  const opened = await openDatabase(database.url);
+  try {
+    await migrate(opened);
+  } finally {
+    await opened.close();
+  }
+  const fake = await fakeApple();
+  const apns = await startApnsStandIn({ tls: { cert: fake.tls.cert, key: fake.tls.key, ca: fake.caPem }, recordDeliveries: false });
+  cleanups.push(() => apns.close());
+  const caFile = path.join(database.dataDir, 'apns-ca.pem');
+  fs.writeFileSync(caFile, fake.caPem);
+  const server = await startServer(database, (port) => ['--public-url', `http://127.0.0.1:${port}`, '--apns-url', apns.url, '--apns-ca-file', caFile]);
+  cleanups.push(() => server.stop());
+  log(`  steward serve (pid ${server.pid}) ready at ${server.base} in ${fmt(server.startupMs)} ms; APNs stand-in at ${apns.url}`);
+  const token = await createToken(database);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const api = async (method, pathname, body, expected) => {
+    const res = await httpRequest(agent, server.base, method, pathname, { token, body });
+    if (res.status !== expected) throw new Error(`${method} ${pathname} answered HTTP ${res.status}: ${res.text.slice(0, 500)}`);
+    return parseJson(res.text);
+  };
+  try {
+    await api('POST', '/api/v1/apple/push-certificates', { certificatePem: fake.push.certificatePem, privateKeyPem: fake.push.privateKeyPem }, 201);
+    const group = await api('POST', '/api/v1/groups', { name: 'bench-apple', kind: 'static' }, 201);
+    const enrollment = await api(
+      'POST',
+      '/api/v1/enrollments',
+      { name: 'bench Apple fleet', platform: 'apple', ownership: 'corporate', groupId: group.id, maxUses: Math.min(1_000_000, options.appleDevices * 2 + 10) },
+      201,
+    );
+    // The simulated fleet's own connection pool: as many sockets as devices in flight.
+    const fleetAgent = new http.Agent({ keepAlive: true, maxSockets: options.appleConcurrency + 8 });
+    cleanups.push(() => fleetAgent.destroy());
+    const counts = {};
+    return {
+      server,
+      token,
+      apple: { apns, counts, fetch: fleetFetch(fleetAgent, counts), devices: [], groupId: group.id, profileUrl: enrollment.profileUrl },
+      figures: { serverStartupMs: server.startupMs, apnsStandIn: apns.url, fleet: options.appleDevices },
+    };
+  } finally {
+    agent.destroy();
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench: ${error instanceof UsageError ? error.message : (error?.stack ?? String(error))}\n`);
+  process.exitCode = error instanceof UsageError ? 2 : 1;
+});
