@@ -410,6 +410,8 @@ async function startServer({ url, dataDir }, extraArgs = () => []) {
   const child = spawn(
     process.execPath,
     [
+      // The same V8 flag `npm start` and the steward bin run the server with.
+      '--max-semi-space-size=1',
       ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
       STEWARD,
       'serve',

@@ -3,6 +3,7 @@ import * as x509 from '@peculiar/x509';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { SecretBox } from './secret-box.js';
+import { tagged as tlv } from './der.js';
 
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
@@ -232,17 +233,6 @@ export class CertificateAuthority {
 
 /** A positive 128-bit serial number as hex. */
 // --- issuing, written as DER -------------------------------------------------------------------
-
-function tlv(tag: number, ...parts: Buffer[]): Buffer {
-  const content = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
-  const length = content.length;
-  let header: number[];
-  if (length < 0x80) header = [tag, length];
-  else if (length < 0x100) header = [tag, 0x81, length];
-  else if (length < 0x10000) header = [tag, 0x82, length >> 8, length & 0xff];
-  else header = [tag, 0x83, length >> 16, (length >> 8) & 0xff, length & 0xff];
-  return Buffer.concat([Buffer.from(header), content]);
-}
 
 const SHA256_WITH_RSA = tlv(0x30, Buffer.from('06092a864886f70d01010b', 'hex'), Buffer.from([0x05, 0x00]));
 const VERSION_3 = tlv(0xa0, Buffer.from([0x02, 0x01, 0x02]));

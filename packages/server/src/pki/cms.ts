@@ -1,6 +1,7 @@
 import { createHash, createPublicKey, KeyObject, sign as signBytes, webcrypto, verify as verifySignature } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { NULL as DER_NULL, tagged as der, utcTime } from './der.js';
 
 pkijs.setEngine(
   'node',
@@ -353,29 +354,11 @@ function verifyParsed(parsed: ParsedSignedData, detachedContent: Uint8Array | un
 
 const signingKeys = new WeakMap<object, KeyObject>();
 
-function der(tag: number, ...parts: Buffer[]): Buffer {
-  const content = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
-  const length = content.length;
-  let header: number[];
-  if (length < 0x80) header = [tag, length];
-  else if (length < 0x100) header = [tag, 0x81, length];
-  else if (length < 0x10000) header = [tag, 0x82, length >> 8, length & 0xff];
-  else if (length < 0x1000000) header = [tag, 0x83, length >> 16, (length >> 8) & 0xff, length & 0xff];
-  else header = [tag, 0x84, (length >>> 24) & 0xff, (length >> 16) & 0xff, (length >> 8) & 0xff, length & 0xff];
-  return Buffer.concat([Buffer.from(header), content]);
-}
-
-const DER_NULL = Buffer.from([0x05, 0x00]);
 const OID_DATA = Buffer.from('06092a864886f70d010701', 'hex');
 const OID_CONTENT_TYPE = Buffer.from('06092a864886f70d010903', 'hex');
 const OID_SIGNING_TIME = Buffer.from('06092a864886f70d010905', 'hex');
 const SHA256_ALGORITHM = der(0x30, Buffer.from('0609608648016503040201', 'hex'), DER_NULL);
 const RSA_ALGORITHM = der(0x30, Buffer.from('06092a864886f70d010101', 'hex'), DER_NULL);
-
-function utcTime(date: Date): Buffer {
-  const text = date.toISOString().replace(/[-:T]/g, '').slice(2, 14);
-  return der(0x17, Buffer.from(`${text}Z`, 'latin1'));
-}
 
 /**
  * The same SignedData as the pkijs path (version 1, SHA-256 with RSA, signed attributes, the signer's

@@ -11,7 +11,8 @@ export function tlv(tag: number, content: Buffer): Buffer {
   if (length < 0x80) header = [tag, length];
   else if (length < 0x100) header = [tag, 0x81, length];
   else if (length < 0x10000) header = [tag, 0x82, length >> 8, length & 0xff];
-  else header = [tag, 0x83, length >> 16, (length >> 8) & 0xff, length & 0xff];
+  else if (length < 0x1000000) header = [tag, 0x83, length >> 16, (length >> 8) & 0xff, length & 0xff];
+  else header = [tag, 0x84, (length >>> 24) & 0xff, (length >> 16) & 0xff, (length >> 8) & 0xff, length & 0xff];
   return Buffer.concat([Buffer.from(header), content]);
 }
 

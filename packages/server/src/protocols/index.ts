@@ -125,8 +125,9 @@ export function createAdapters(ctx: Context, log: FastifyBaseLogger): Adapters {
     },
     periodic: [{ kind: 'apple.push-sweep', everyMs: 5 * 60_000 }],
     async commandEnqueued(commandId) {
-      // Durable: the worker pushes even if this process stops right after answering.
-      await ctx.jobs.enqueue('apple.push', { commandId });
+      // Durable safety net: if this process stops before its push goes out, a worker pushes the
+      // devices that still haven't fetched the command, a little later (so nobody is pushed twice).
+      await ctx.jobs.enqueue('apple.push', { commandId }, { runAt: Date.now() + 30_000 });
       push.push({ commandId }).catch((error) => log.warn({ err: error }, 'push failed'));
     },
     membershipChanged,

@@ -14,6 +14,7 @@ import {
 } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import * as asn1js from 'asn1js';
+import { der } from '@steward/server';
 
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
@@ -479,52 +480,7 @@ function issuerAndSerialNumber(certificateDer: Buffer): Buffer {
 }
 
 // A minimal DER writer: requests go out as DER, byte for byte.
-const NULL = Buffer.from([0x05, 0x00]);
-const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
-
-function tlv(tag: number, content: Buffer): Buffer {
-  const length = content.length;
-  let header: number[];
-  if (length < 0x80) header = [tag, length];
-  else if (length < 0x100) header = [tag, 0x81, length];
-  else if (length < 0x10000) header = [tag, 0x82, length >> 8, length & 0xff];
-  else header = [tag, 0x83, length >> 16, (length >> 8) & 0xff, length & 0xff];
-  return Buffer.concat([Buffer.from(header), content]);
-}
-
-const seq = (...items: Buffer[]): Buffer => tlv(0x30, Buffer.concat(items));
-const set = (...items: Buffer[]): Buffer => tlv(0x31, Buffer.concat(items.sort(Buffer.compare)));
-const tagged = (tag: number, ...items: Buffer[]): Buffer => tlv(tag, Buffer.concat(items));
-const octets = (value: Uint8Array): Buffer => tlv(0x04, Buffer.from(value));
-const printable = (value: string): Buffer => tlv(0x13, Buffer.from(value, 'latin1'));
-const utf8 = (value: string): Buffer => tlv(0x0c, Buffer.from(value, 'utf8'));
-const bitString = (value: Buffer): Buffer => tlv(0x03, Buffer.concat([Buffer.from([0]), value]));
-const integer = (value: number): Buffer => tlv(0x02, Buffer.from([value]));
-const attribute = (type: string, value: Buffer): Buffer => seq(oid(type), set(value));
-const contentInfo = (type: string, content: Buffer): Buffer => seq(oid(type), tagged(0xa0, content));
-const retag = (encoded: Buffer, tag: number): Buffer => Buffer.concat([Buffer.from([tag]), encoded.subarray(1)]);
-
-function utcTime(date: Date): Buffer {
-  const text = date.toISOString().replace(/[-:T]/g, '').slice(2, 14);
-  return tlv(0x17, Buffer.from(`${text}Z`, 'latin1'));
-}
-
-const OID_CACHE = new Map<string, Buffer>();
-function oid(dotted: string): Buffer {
-  let encoded = OID_CACHE.get(dotted);
-  if (!encoded) {
-    const arcs = dotted.split('.').map(Number);
-    const bytes: number[] = [];
-    for (const value of [(arcs[0] ?? 0) * 40 + (arcs[1] ?? 0), ...arcs.slice(2)]) {
-      const chunk = [value & 0x7f];
-      for (let rest = Math.floor(value / 128); rest > 0; rest = Math.floor(rest / 128)) chunk.unshift((rest & 0x7f) | 0x80);
-      bytes.push(...chunk);
-    }
-    encoded = tlv(0x06, Buffer.from(bytes));
-    OID_CACHE.set(dotted, encoded);
-  }
-  return encoded;
-}
+const { NULL, PRINTABLE, tlv, seq, set, tagged, octets, printable, utf8, bitString, integer, attribute, contentInfo, retag, utcTime, oid } = der;
 
 const SHA256_WITH_RSA = seq(oid(OID.sha256WithRSA), NULL);
 
