@@ -43,7 +43,7 @@ export async function openDatabase(url: string, options: { poolSize?: number } =
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return Object.freeze({ db, dialect: 'sqlite' as const, pool: undefined, close: () => db.destroy() });
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
@@ -63,6 +63,31 @@ export async function openDatabase(url: string, options: { poolSize?: number } =
     return Object.freeze({ db, dialect: 'postgres' as const, pool, close: () => db.destroy() });
   }
   throw new Error(`unsupported database URL: ${url.replace(/\/\/[^@]*@/, '//***@')}`);
+}
+
+/**
+ * better-sqlite3 behind Kysely prepares every statement anew on each query; a device's command
+ * round trip runs the same dozen statements over and over. Prepared statements are kept here (most
+ * recently used first, bounded), which is safe because Kysely runs one statement at a time on the
+ * single SQLite connection.
+ */
+function withStatementCache(sqlite: SQLite.Database, max = 500): { close(): void; prepare(sql: string): SQLite.Statement } {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      const cached = cache.get(sql);
+      if (cached) {
+        cache.delete(sql);
+        cache.set(sql, cached);
+        return cached;
+      }
+      const statement = sqlite.prepare(sql);
+      cache.set(sql, statement);
+      if (cache.size > max) cache.delete(cache.keys().next().value as string);
+      return statement;
+    },
+  };
 }
 
 /** Applies every pending migration. Safe to run from several processes at once (Kysely locks). */
