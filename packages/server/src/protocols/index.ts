@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { RouteModule } from '../api/route-config.js';
 import type { Context } from '../context.js';
-import { INTENTS } from '../core/commands/intents.js';
+import { RAW_PLATFORM_DEVICES } from '../core/commands/intents.js';
 import type { JobHandler, PeriodicJob } from '../workers/job-runner.js';
 import { AppleMdmService } from './apple/apple-mdm-service.js';
 import { AppleRepository } from './apple/apple-repository.js';
@@ -52,7 +52,7 @@ export function createAdapters(ctx: Context, log: FastifyBaseLogger): Adapters {
       platform: 'apple',
       payload: { RequestType: 'DeclarativeManagement' },
       target: { deviceIds },
-      platforms: INTENTS.refresh_inventory.platforms.filter((p) => p === 'ios' || p === 'ipados' || p === 'macos'),
+      platforms: RAW_PLATFORM_DEVICES.apple,
       createdBy: { type: 'system', id: null, label: 'declarative-management' },
       ttlMs: ctx.config.commandTtlSeconds * 1000,
     });

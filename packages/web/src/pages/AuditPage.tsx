@@ -1,19 +1,16 @@
-import { Anchor, Autocomplete, Badge, Button, Center, Group, Paper, Table, Text } from '@mantine/core';
+import { Anchor, Autocomplete, Badge, Button, Group, Paper, Table, Text } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
 import { useEffect, useState } from 'react';
-import { api, call } from '../api/client';
-import type { AuditEvent } from '../api/types';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { LoadMore } from '../components/LoadMore';
 import { PageHeader } from '../components/PageHeader';
 import { DownloadIcon } from '../components/icons';
+import { OUTCOME_COLORS, useAuditEvents } from '../lib/audit';
 import { formatDateTime } from '../lib/format';
 import { AUDIT_ACTIONS } from '../lib/vocabulary';
 
 const route = getRouteApi('/signed-in/audit');
-
-const OUTCOME_COLORS: Record<AuditEvent['outcome'], string> = { success: 'teal', denied: 'orange', failure: 'red' };
 
 /** Who did what, when, to what, and whether it worked. Read-only, as the API is. */
 export function AuditPage() {
@@ -30,14 +27,7 @@ export function AuditPage() {
     if ((action ?? '') !== text.trim()) setText(action ?? '');
   }, [action]);
 
-  const events = useInfiniteQuery({
-    queryKey: ['audit-events', { action }],
-    queryFn: ({ pageParam }) =>
-      call(api.GET('/api/v1/audit-events', { params: { query: { limit: 100, ...(action ? { action } : {}), ...(pageParam ? { cursor: pageParam } : {}) } } })),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
-  const items = events.data?.pages.flatMap((p) => p.items) ?? [];
+  const { events, items } = useAuditEvents({ action }, 100);
   const exportHref = `/api/v1/audit-events/export.csv${action ? `?${new URLSearchParams({ action })}` : ''}`;
 
   return (
@@ -130,13 +120,7 @@ export function AuditPage() {
           </Table>
         </Table.ScrollContainer>
       </Paper>
-      {events.hasNextPage ? (
-        <Center mt="md">
-          <Button variant="default" onClick={() => events.fetchNextPage()} loading={events.isFetchingNextPage}>
-            Load older events
-          </Button>
-        </Center>
-      ) : null}
+      <LoadMore query={events} label="Load older events" />
     </>
   );
 }

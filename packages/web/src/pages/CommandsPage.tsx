@@ -1,8 +1,9 @@
-import { Badge, Button, Center, Group, Paper, Table, Text } from '@mantine/core';
+import { Badge, Group, Paper, Table, Text } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { api, call } from '../api/client';
 import type { Command } from '../api/types';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { LoadMore } from '../components/LoadMore';
 import { PageHeader } from '../components/PageHeader';
 import { formatDateTime } from '../lib/format';
 
@@ -80,13 +81,7 @@ export function CommandsPage() {
           </Table>
         </Table.ScrollContainer>
       </Paper>
-      {commands.hasNextPage ? (
-        <Center mt="md">
-          <Button variant="default" onClick={() => commands.fetchNextPage()} loading={commands.isFetchingNextPage}>
-            Load older commands
-          </Button>
-        </Center>
-      ) : null}
+      <LoadMore query={commands} label="Load older commands" />
     </>
   );
 }

@@ -1,6 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { usable } from '../../core/enrollment/enrollment-repository.js';
 import { StewardError } from '../../core/errors.js';
 import { iso } from '../../core/ids.js';
 import type { Context } from '../../context.js';
@@ -209,7 +208,6 @@ export function appleRoutes(
         return reply.code(201).send(toPushCertificate(row));
       },
     );
-    void usable;
   };
 }
 

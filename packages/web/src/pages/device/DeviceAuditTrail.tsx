@@ -1,22 +1,12 @@
-import { Badge, Button, Center, Paper, Table, Text } from '@mantine/core';
-import { useInfiniteQuery } from '@tanstack/react-query';
-import { api, call } from '../../api/client';
-import type { AuditEvent } from '../../api/types';
+import { Badge, Paper, Table, Text } from '@mantine/core';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { LoadMore } from '../../components/LoadMore';
+import { OUTCOME_COLORS, useAuditEvents } from '../../lib/audit';
 import { formatDateTime } from '../../lib/format';
-
-const OUTCOME_COLORS: Record<AuditEvent['outcome'], string> = { success: 'teal', denied: 'orange', failure: 'red' };
 
 /** What people did to this device through the console or the API (renames, reassignments, retirement). */
 export function DeviceAuditTrail({ deviceId }: { deviceId: string }) {
-  const events = useInfiniteQuery({
-    queryKey: ['audit-events', { targetId: deviceId }],
-    queryFn: ({ pageParam }) =>
-      call(api.GET('/api/v1/audit-events', { params: { query: { targetId: deviceId, limit: 50, ...(pageParam ? { cursor: pageParam } : {}) } } })),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
-  const items = events.data?.pages.flatMap((p) => p.items) ?? [];
+  const { events, items } = useAuditEvents({ targetId: deviceId }, 50);
   return (
     <>
       <ErrorAlert error={events.error} title="Could not load the audit trail" />
@@ -67,13 +57,7 @@ export function DeviceAuditTrail({ deviceId }: { deviceId: string }) {
           </Table>
         </Table.ScrollContainer>
       </Paper>
-      {events.hasNextPage ? (
-        <Center mt="md">
-          <Button variant="default" onClick={() => events.fetchNextPage()} loading={events.isFetchingNextPage}>
-            Load older events
-          </Button>
-        </Center>
-      ) : null}
+      <LoadMore query={events} label="Load older events" />
     </>
   );
 }
