@@ -390,19 +390,23 @@ export class AppleMdmService {
     if (pending) return Buffer.from(pending.body);
     if (rendered.length > 0 && rendered.length >= (rendered[0]?.steps ?? 0)) return undefined;
 
+    const step = rendered.length;
+    const commandUuid = step === 0 ? command.id : `${command.id}.${step}`;
     let commands: AppleCommand[];
+    let body: Buffer;
     try {
+      // A command that can't be rendered for this device (no unlock token, a raw payload that is not a
+      // valid plist) ends as an error result; it must never block the device's queue.
       commands = await this.translate(device, command);
+      const next = commands[step];
+      if (!next || typeof next.RequestType !== 'string') throw new Error('the command has no RequestType');
+      body = commandEnvelope(commandUuid, next);
     } catch (error) {
       await this.ctx.commands.markSent(deviceId, command.id);
       await this.ctx.commands.recordResult(deviceId, command.id, 'error', { error: error instanceof Error ? error.message : String(error) });
       return undefined;
     }
-    const step = rendered.length;
-    const apple = commands[step];
-    if (!apple) return undefined;
-    const commandUuid = step === 0 ? command.id : `${command.id}.${step}`;
-    const body = commandEnvelope(commandUuid, apple);
+    const apple = commands[step] as AppleCommand;
     const inserted = await db
       .insertInto('apple_commands')
       .values({

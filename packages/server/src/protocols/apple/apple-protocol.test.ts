@@ -265,6 +265,28 @@ for (const database of TEST_DATABASES) {
       expect(JSON.parse(delivery?.result ?? '{}').ErrorChain[0].LocalizedDescription).toBe('nope');
     });
 
+    it('ends a raw command that is not a valid plist as an error, without blocking the device', async () => {
+      const device = await h.ctx.database.db.selectFrom('apple_devices').select('device_id').where('udid', '=', udidA).executeTakeFirstOrThrow();
+      for (const payload of [{ RequestType: 'Settings', Settings: null }, { Settings: [] }]) {
+        const sent = await h.app.inject({
+          method: 'POST',
+          url: '/api/v1/commands',
+          headers: h.auth('operator'),
+          payload: { type: 'raw', platform: 'apple', payload, target: { deviceIds: [device.device_id] } },
+        });
+        expect(sent.statusCode, sent.body).toBe(202);
+        let reply = await put('/mdm/connect', CONNECT, buildPlist({ UDID: udidA, Status: 'Idle' }), a);
+        // Answer whatever else is queued until the channel is empty; the broken command never goes out.
+        for (let i = 0; i < 10 && reply.statusCode === 200 && reply.body.length > 0; i++) {
+          const uuid = /<key>CommandUUID<\/key>\s*<string>([^<]+)<\/string>/.exec(reply.body)?.[1] ?? '';
+          expect(uuid.startsWith(sent.json().command.id)).toBe(false);
+          reply = await put('/mdm/connect', CONNECT, buildPlist({ UDID: udidA, Status: 'Acknowledged', CommandUUID: uuid }), a);
+        }
+        expect(reply.statusCode).toBe(200);
+        expect((await h.ctx.commands.delivery(device.device_id, sent.json().command.id))?.state).toBe('error');
+      }
+    });
+
     it('declines UserAuthenticate and escrows the bootstrap token', async () => {
       expect((await checkin({ MessageType: 'UserAuthenticate', UDID: udidA, UserID: 'U1', UserShortName: 'ann', UserLongName: 'Ann' }, a)).statusCode).toBe(
         410,
