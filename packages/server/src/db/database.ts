@@ -5,6 +5,7 @@ import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDiale
 import type pg from 'pg';
 import * as initial from './migrations/0001-initial.js';
 import * as enrollmentApple from './migrations/0002-enrollment-apple.js';
+import * as deviceChannel from './migrations/0003-device-channel.js';
 import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -26,6 +27,7 @@ interface StewardMigration {
 const MIGRATIONS: ReadonlyArray<[string, StewardMigration]> = [
   ['0001-initial', initial],
   ['0002-enrollment-apple', enrollmentApple],
+  ['0003-device-channel', deviceChannel],
 ];
 
 /**

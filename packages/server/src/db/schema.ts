@@ -80,6 +80,8 @@ export interface CertificateAuthoritiesTable {
 export interface DevicesTable {
   id: string;
   platform: string;
+  /** apple | windows | android | agent: which adapter manages the device. */
+  channel: Generated<string>;
   ownership: string;
   enrollment_state: string;
   name: string;

@@ -1,22 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { RouteModule } from '../api/route-config.js';
 import type { Context } from '../context.js';
-import { RAW_PLATFORM_DEVICES } from '../core/commands/intents.js';
 import type { JobHandler, PeriodicJob } from '../workers/job-runner.js';
-import { AppleMdmService } from './apple/apple-mdm-service.js';
-import { AppleRepository } from './apple/apple-repository.js';
-import { DeclarativeManagement } from './apple/ddm.js';
-import { declarationRoutes } from './apple/declarations-routes.js';
-import { DeviceIdentityVerifier } from './apple/identity.js';
-import { PushService } from './apple/push-service.js';
-import { appleRoutes } from './apple/routes.js';
-import { createHash } from 'node:crypto';
-import { ScepServer } from '../pki/scep/scep-server.js';
-import { ENROLLMENT_URI_PREFIX } from './apple/identity.js';
-import { scepRoutes } from './scep/routes.js';
+import type { PlatformAdapter } from './adapter.js';
+import { createAppleAdapter } from './apple/adapter.js';
 
 /** What the protocol adapters add to a Steward process: routes, background jobs, and wake-ups. */
 export interface Adapters {
+  readonly list: readonly PlatformAdapter[];
   readonly routes: RouteModule[];
   readonly jobs: Readonly<Record<string, JobHandler>>;
   readonly periodic: readonly PeriodicJob[];
@@ -29,108 +20,20 @@ export interface Adapters {
 
 /** Builds every protocol adapter once per process; the core never imports them. */
 export function createAdapters(ctx: Context, log: FastifyBaseLogger): Adapters {
-  const appleRepo = new AppleRepository(ctx.database.db);
-  const push = new PushService(ctx, appleRepo, log);
-  const ddm = new DeclarativeManagement(ctx, appleRepo);
-  const wake = (deviceIds: string[]) => {
-    push.push({ deviceIds }).catch((error) => log.warn({ err: error }, 'push failed'));
-  };
-  const topics = async () => new Set((await appleRepo.pushCertificates()).map((c) => c.topic));
-  const apple = new AppleMdmService(ctx, appleRepo, topics, {
-    wake,
-    declarativeManagement: (device, endpoint, data) => ddm.handle(device, endpoint, data),
-    membershipChanged: (deviceIds) => membershipChanged(deviceIds),
-  });
-  const verifier = new DeviceIdentityVerifier(ctx.ca, ctx.config.apple.clientCertHeader);
-
-  /** Tell Apple devices whose declaration set changed to synchronise. */
-  const resync = async (deviceIds: string[]) => {
-    if (deviceIds.length === 0) return;
-    const { command } = await ctx.commands.enqueue({
-      kind: 'raw',
-      type: 'DeclarativeManagement',
-      platform: 'apple',
-      payload: { RequestType: 'DeclarativeManagement' },
-      target: { deviceIds },
-      platforms: RAW_PLATFORM_DEVICES.apple,
-      createdBy: { type: 'system', id: null, label: 'declarative-management' },
-      ttlMs: ctx.config.commandTtlSeconds * 1000,
-    });
-    await ctx.jobs.enqueue('apple.push', { commandId: command.id });
-  };
-
-  const lifetimeDays = ctx.config.apple.identityLifetimeDays;
-  const fingerprint = (der: ArrayBuffer) => createHash('sha256').update(Buffer.from(der)).digest('hex');
-  const scep = new ScepServer(
-    ctx.ca,
-    {
-      async authorize(request) {
-        if (request.messageType === 'RenewalReq') {
-          // Renewal keeps the device's binding: the new certificate replaces the old one on the same device.
-          const device = await appleRepo.byFingerprint(fingerprint(request.signer.rawData));
-          if (!device) return { ok: false, failInfo: 'badCertId', reason: 'the certificate belongs to no enrolled device' };
-          return {
-            ok: true,
-            lifetimeDays,
-            ...(device.enrollment_ref ? { uris: [`${ENROLLMENT_URI_PREFIX}${device.enrollment_ref}`] } : {}),
-            onIssued: async (certificate) => {
-              await appleRepo.update(device.device_id, { cert_fingerprint: fingerprint(certificate.rawData), cert_not_after: certificate.notAfter.getTime() });
-              await ctx.audit.append({
-                actorType: 'device',
-                actorId: device.device_id,
-                actorLabel: 'scep',
-                action: 'apple.identity_renewed',
-                targetType: 'device',
-                targetId: device.device_id,
-                outcome: 'success',
-              });
-            },
-          };
-        }
-        if (!request.challenge) return { ok: false, failInfo: 'badRequest', reason: 'a challenge is required' };
-        const outcome = await ctx.enrollments.consumeChallenge(request.challenge);
-        if (!outcome.ok) return { ok: false, failInfo: 'badRequest', reason: `challenge ${outcome.reason}` };
-        return { ok: true, lifetimeDays, uris: [`${ENROLLMENT_URI_PREFIX}${outcome.enrollment.id}`] };
-      },
-    },
-    { legacyAlgorithms: ctx.config.apple.scepLegacyAlgorithms },
-  );
-
-  /** Apple devices whose declaration set no longer matches what they last synced get the DDM command. */
-  async function membershipChanged(deviceIds: readonly string[]): Promise<void> {
-    const changed: string[] = [];
-    for (const deviceId of deviceIds) {
-      const device = await appleRepo.byDevice(deviceId);
-      if (!device) continue;
-      const token = DeclarativeManagement.token(await ddm.declarationsFor(deviceId));
-      if (token !== (device.declarations_token ?? DeclarativeManagement.token([]))) changed.push(deviceId);
-    }
-    await resync(changed);
-  }
-
+  const list: PlatformAdapter[] = [createAppleAdapter(ctx, log)];
   return {
-    routes: [
-      scepRoutes(scep),
-      appleRoutes(ctx, { service: apple, repo: appleRepo, verifier, includeRoot: ctx.config.tls.mode === 'self-issued' }),
-      declarationRoutes(ctx, resync),
-    ],
-    jobs: {
-      'apple.push': async (job) => {
-        const { commandId } = JSON.parse(job.payload) as { commandId: string };
-        await push.push({ commandId });
-      },
-      'apple.push-sweep': async () => {
-        await push.sweep();
-      },
-    },
-    periodic: [{ kind: 'apple.push-sweep', everyMs: 5 * 60_000 }],
+    list,
+    routes: list.flatMap((a) => a.routes),
+    jobs: Object.assign({}, ...list.map((a) => a.jobs ?? {})),
+    periodic: list.flatMap((a) => a.periodic ?? []),
     async commandEnqueued(commandId) {
-      // Durable safety net: if this process stops before its push goes out, a worker pushes the
-      // devices that still haven't fetched the command, a little later (so nobody is pushed twice).
-      await ctx.jobs.enqueue('apple.push', { commandId }, { runAt: Date.now() + 30_000 });
-      push.push({ commandId }).catch((error) => log.warn({ err: error }, 'push failed'));
+      for (const adapter of list) await adapter.commandEnqueued?.(commandId);
     },
-    membershipChanged,
-    close: () => push.close(),
+    async membershipChanged(deviceIds) {
+      for (const adapter of list) await adapter.membershipChanged?.(deviceIds);
+    },
+    async close() {
+      for (const adapter of list) await adapter.close?.();
+    },
   };
 }

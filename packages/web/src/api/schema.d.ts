@@ -1228,6 +1228,8 @@ export interface paths {
                                 /** @enum {string} */
                                 platform: "ios" | "ipados" | "macos" | "windows" | "android" | "linux";
                                 /** @enum {string} */
+                                channel: "apple" | "windows" | "android" | "agent";
+                                /** @enum {string} */
                                 ownership: "corporate" | "personal";
                                 /** @enum {string} */
                                 enrollmentState: "pending" | "enrolled" | "unenrolled" | "retired";
@@ -1294,6 +1296,8 @@ export interface paths {
                             id: string;
                             /** @enum {string} */
                             platform: "ios" | "ipados" | "macos" | "windows" | "android" | "linux";
+                            /** @enum {string} */
+                            channel: "apple" | "windows" | "android" | "agent";
                             /** @enum {string} */
                             ownership: "corporate" | "personal";
                             /** @enum {string} */
@@ -1382,6 +1386,8 @@ export interface paths {
                             /** @enum {string} */
                             platform: "ios" | "ipados" | "macos" | "windows" | "android" | "linux";
                             /** @enum {string} */
+                            channel: "apple" | "windows" | "android" | "agent";
+                            /** @enum {string} */
                             ownership: "corporate" | "personal";
                             /** @enum {string} */
                             enrollmentState: "pending" | "enrolled" | "unenrolled" | "retired";
@@ -1444,6 +1450,8 @@ export interface paths {
                             id: string;
                             /** @enum {string} */
                             platform: "ios" | "ipados" | "macos" | "windows" | "android" | "linux";
+                            /** @enum {string} */
+                            channel: "apple" | "windows" | "android" | "agent";
                             /** @enum {string} */
                             ownership: "corporate" | "personal";
                             /** @enum {string} */
@@ -1937,7 +1945,7 @@ export interface paths {
         put?: never;
         /**
          * Send a command to one device, a list, a group or a filter
-         * @description `type` is an intent (lock, wipe, restart, shutdown, locate, enable_lost_mode, disable_lost_mode, play_lost_mode_sound, clear_passcode, refresh_inventory, install_profile, remove_profile, install_app, remove_app, os_update, run_script) with its `params`, or `raw` with `platform` and `payload`. Devices the command can't apply to are skipped and counted.
+         * @description `type` is an intent (lock, wipe, restart, shutdown, locate, enable_lost_mode, disable_lost_mode, play_lost_mode_sound, clear_passcode, refresh_inventory, install_profile, remove_profile, install_app, remove_app, os_update, run_script, apply_configuration, remove_configuration) with its `params`, or `raw` with `platform` and `payload`. Devices the command can't apply to are skipped and counted.
          */
         post: {
             parameters: {
@@ -1949,7 +1957,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        type: "lock" | "wipe" | "restart" | "shutdown" | "locate" | "enable_lost_mode" | "disable_lost_mode" | "play_lost_mode_sound" | "clear_passcode" | "refresh_inventory" | "install_profile" | "remove_profile" | "install_app" | "remove_app" | "os_update" | "run_script" | "raw";
+                        type: "lock" | "wipe" | "restart" | "shutdown" | "locate" | "enable_lost_mode" | "disable_lost_mode" | "play_lost_mode_sound" | "clear_passcode" | "refresh_inventory" | "install_profile" | "remove_profile" | "install_app" | "remove_app" | "os_update" | "run_script" | "apply_configuration" | "remove_configuration" | "raw";
                         params?: {
                             [key: string]: unknown;
                         };

@@ -118,6 +118,7 @@ export const commandRoutes: RouteModule = (app, ctx) => {
           payload: body.payload,
           target,
           platforms: RAW_PLATFORM_DEVICES[body.platform],
+          channels: [body.platform],
           createdBy,
           ttlMs,
         };

@@ -1,6 +1,8 @@
 import { Type } from 'typebox';
 import type { DeviceRow } from '../../core/devices/device-repository.js';
 import {
+  CHANNELS,
+  type Channel,
   COMPLIANCE_STATES,
   type ComplianceState,
   ENROLLMENT_STATES,
@@ -16,6 +18,7 @@ import { NullableTimestamp, Timestamp, Uuid } from '../schemas.js';
 const literals = <T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
 export const PlatformSchema = literals(PLATFORMS);
 export const OwnershipSchema = literals(OWNERSHIPS);
+export const ChannelSchema = literals(CHANNELS);
 export const EnrollmentStateSchema = literals(ENROLLMENT_STATES);
 export const ComplianceStateSchema = literals(COMPLIANCE_STATES);
 const NullableString = Type.Union([Type.String(), Type.Null()]);
@@ -23,6 +26,7 @@ const NullableString = Type.Union([Type.String(), Type.Null()]);
 export const DeviceSchema = Type.Object({
   id: Uuid,
   platform: PlatformSchema,
+  channel: ChannelSchema,
   ownership: OwnershipSchema,
   enrollmentState: EnrollmentStateSchema,
   name: Type.String(),
@@ -53,6 +57,7 @@ export const DeviceDetailSchema = Type.Evaluate(
 export const toDevice = (row: DeviceRow) => ({
   id: row.id,
   platform: row.platform as Platform,
+  channel: row.channel as Channel,
   ownership: row.ownership as Ownership,
   enrollmentState: row.enrollment_state as EnrollmentState,
   name: row.name,

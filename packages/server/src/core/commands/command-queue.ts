@@ -2,7 +2,7 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Dialect } from '../../db/database.js';
 import type { CommandDeliveriesTable, CommandsTable, DB } from '../../db/schema.js';
 import { type DeviceFilter, deviceFilterExpression } from '../devices/device-filter.js';
-import type { Ownership, Platform } from '../devices/device-model.js';
+import type { Channel, Ownership, Platform } from '../devices/device-model.js';
 import { StewardError } from '../errors.js';
 import { uuidv7 } from '../ids.js';
 
@@ -31,6 +31,8 @@ export interface EnqueueInput {
   target: CommandTarget;
   /** Devices outside these platforms or ownerships are skipped. */
   platforms: readonly Platform[];
+  /** Raw commands: only devices managed through this channel (a Mac may be Apple MDM or the agent). */
+  channels?: readonly Channel[] | undefined;
   ownership?: readonly Ownership[] | undefined;
   createdBy: { type: string; id: string | null; label: string | null };
   ttlMs: number;
@@ -125,6 +127,7 @@ export class CommandQueue {
           .where('devices.enrollment_state', '=', 'enrolled')
           .where('devices.platform', 'in', [...input.platforms]);
         if (input.ownership) select = select.where('devices.ownership', 'in', [...input.ownership]);
+        if (input.channels) select = select.where('devices.channel', 'in', [...input.channels]);
         if (deviceIds) select = select.where('devices.id', 'in', deviceIds);
         else if ('groupId' in input.target) {
           const groupId = input.target.groupId;

@@ -142,6 +142,38 @@ export const INTENTS = Object.freeze({
     ),
     platforms: DESKTOP,
   }),
+  apply_configuration: define({
+    permission: 'command.install_profile',
+    description:
+      "Install or update a configuration (a policy translated for the device's channel, or a raw platform profile). The reconciler sends these; `key` stays the same across versions.",
+    params: Type.Object(
+      {
+        /** Stable across versions: `policy.<id>` or `profile.<id>`; Apple uses it as the PayloadIdentifier suffix. */
+        key: Type.String({ pattern: '^[a-z]+\\.[0-9a-f-]{36}$' }),
+        name: text(200),
+        /** A hash of the payload: the same version is never installed twice. */
+        version: Type.String({ pattern: '^[0-9a-f]{16,64}$' }),
+        source: Type.Union([Type.Literal('policy'), Type.Literal('raw')]),
+        /** The channel's translation (`PolicyTranslation.payload`) or the raw profile's content. */
+        payload: Type.Unknown(),
+      },
+      { additionalProperties: false },
+    ),
+    platforms: ALL,
+  }),
+  remove_configuration: define({
+    permission: 'command.remove_profile',
+    description: 'Remove a configuration Steward installed, by its key.',
+    params: Type.Object(
+      {
+        key: Type.String({ pattern: '^[a-z]+\\.[0-9a-f-]{36}$' }),
+        /** What was installed (the translation or raw content), for channels that must undo it setting by setting. */
+        payload: Type.Optional(Type.Unknown()),
+      },
+      { additionalProperties: false },
+    ),
+    platforms: ALL,
+  }),
 } as const);
 
 export type IntentName = keyof typeof INTENTS;

@@ -2,6 +2,16 @@
 export const PLATFORMS = ['ios', 'ipados', 'macos', 'windows', 'android', 'linux'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
+/** How a device is managed: Apple MDM, Windows MDM (OMA-DM), Android Management API, or the Steward agent. */
+export const CHANNELS = ['apple', 'windows', 'android', 'agent'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** The channel a platform's devices use unless they enrolled another way (a Mac running the agent). */
+export function defaultChannel(platform: Platform): Channel {
+  if (platform === 'windows' || platform === 'android') return platform;
+  return platform === 'linux' ? 'agent' : 'apple';
+}
+
 export const OWNERSHIPS = ['corporate', 'personal'] as const;
 export type Ownership = (typeof OWNERSHIPS)[number];
 

@@ -3,12 +3,14 @@ import type { Dialect } from '../../db/database.js';
 import type { DB, DevicesTable } from '../../db/schema.js';
 import { uuidv7 } from '../ids.js';
 import { type DeviceFilter, deviceFilterExpression, isEmptyFilter } from './device-filter.js';
-import { type EnrollmentState, type Ownership, type Platform, osVersionKey } from './device-model.js';
+import { type Channel, defaultChannel, type EnrollmentState, type Ownership, type Platform, osVersionKey } from './device-model.js';
 
 export type DeviceRow = Selectable<DevicesTable>;
 
 export interface NewDevice {
   platform: Platform;
+  /** Defaults to the platform's built-in channel (the agent for Linux). */
+  channel?: Channel;
   ownership: Ownership;
   enrollmentState?: EnrollmentState;
   name: string;
@@ -66,6 +68,7 @@ export class DeviceRepository {
     const row: DeviceRow = {
       id: uuidv7(now),
       platform: input.platform,
+      channel: input.channel ?? defaultChannel(input.platform),
       ownership: input.ownership,
       enrollment_state: state,
       name: input.name,

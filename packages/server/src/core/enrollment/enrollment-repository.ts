@@ -3,13 +3,14 @@ import type { Kysely, Selectable } from 'kysely';
 import type { DB, EnrollmentsTable } from '../../db/schema.js';
 import type { SecretBox } from '../../pki/secret-box.js';
 import { sha256 } from '../auth/secrets.js';
+import { type Channel, CHANNELS } from '../devices/device-model.js';
 import { uuidv7 } from '../ids.js';
 
 export type EnrollmentRow = Selectable<EnrollmentsTable>;
 
-/** How a device enrolls: Apple MDM, Windows MDM, Android Management API, or the Steward agent. */
-export const ENROLLMENT_CHANNELS = ['apple', 'windows', 'android', 'agent'] as const;
-export type EnrollmentChannel = (typeof ENROLLMENT_CHANNELS)[number];
+/** An enrollment's `platform` column names the channel its devices join through. */
+export const ENROLLMENT_CHANNELS = CHANNELS;
+export type EnrollmentChannel = Channel;
 
 export interface NewEnrollment {
   name: string;

@@ -152,6 +152,7 @@ export class AppleMdmService {
       const device = await this.ctx.devices.create(
         {
           platform,
+          channel: 'apple',
           ownership: enrollment.ownership as 'corporate',
           enrollmentState: 'pending',
           name: text(message.DeviceName) ?? facts.modelName ?? 'Apple device',

@@ -190,6 +190,16 @@ const PARAMS: { [N in IntentName]: IntentParams<N>[] } = {
   remove_app: [{ identifier: 'com.example.app' }],
   os_update: [{}, { action: 'download' }, { action: 'install', version: '18.1' }, { action: 'default', version: '15.1' }],
   run_script: [{ interpreter: 'zsh', script: 'echo hi' }],
+  apply_configuration: [
+    {
+      key: 'profile.5f0e8a9b-1c2d-4e3f-8a9b-0c1d2e3f4a5b',
+      name: 'Wi-Fi',
+      version: '0123456789abcdef',
+      source: 'raw',
+      payload: { identifier: 'com.example.wifi', mobileconfig: Buffer.from('<plist version="1.0"><dict/></plist>').toString('base64') },
+    },
+  ],
+  remove_configuration: [{ key: 'profile.5f0e8a9b-1c2d-4e3f-8a9b-0c1d2e3f4a5b', payload: { identifier: 'com.example.wifi', mobileconfig: 'AA==' } }],
 };
 
 const commandsFor = <N extends IntentName>(intent: N, params: IntentParams<N>, platform: ApplePlatform) =>

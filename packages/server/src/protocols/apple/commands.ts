@@ -203,6 +203,24 @@ function pin(value: unknown): string | undefined {
   return value;
 }
 
+/**
+ * What an Apple device receives for a configuration (a translated policy or a raw profile): the
+ * profile's top-level PayloadIdentifier, and the `.mobileconfig` itself, base64.
+ */
+export interface AppleConfiguration {
+  identifier: string;
+  mobileconfig: string;
+}
+
+function appleConfiguration(payload: unknown): { identifier: string; mobileconfig: Buffer } {
+  const value = payload as Partial<AppleConfiguration> | null | undefined;
+  const identifier = text(value?.identifier);
+  const mobileconfig = text(value?.mobileconfig);
+  if (!identifier || !mobileconfig || !/^[A-Za-z0-9+/]+={0,2}$/.test(mobileconfig))
+    throw new AppleCommandError('invalid_params', 'an Apple configuration needs its identifier and the base64 .mobileconfig');
+  return { identifier, mobileconfig: Buffer.from(mobileconfig, 'base64') };
+}
+
 const OS_UPDATE_ACTIONS = Object.freeze({ download: 'DownloadOnly', install: 'InstallASAP', default: 'Default' } as const);
 
 const BUILDERS: { readonly [N in IntentName]: Builder<N> } = {
@@ -251,6 +269,11 @@ const BUILDERS: { readonly [N in IntentName]: Builder<N> } = {
     return [command('InstallProfile', { Payload: profilePayload })];
   },
   remove_profile: (params) => [command('RemoveProfile', { Identifier: required(params.identifier, 'identifier') })],
+  apply_configuration: (params) => {
+    const profile = appleConfiguration(params.payload);
+    return [command('InstallProfile', { Payload: profile.mobileconfig })];
+  },
+  remove_configuration: (params) => [command('RemoveProfile', { Identifier: appleConfiguration(params.payload).identifier })],
   install_app: (params, { platform }) => {
     const identifier = required(params.identifier, 'identifier');
     // A catalogue entry is an App Store id (digits), an enterprise app's manifest URL, or a bundle id.

@@ -1,0 +1,20 @@
+import type { RouteModule } from '../api/route-config.js';
+import type { Channel } from '../core/devices/device-model.js';
+import type { JobHandler, PeriodicJob } from '../workers/job-runner.js';
+
+/**
+ * One management channel (Apple MDM, Windows MDM, Android Management API, the Steward agent):
+ * its device-facing routes, its background jobs, and how it wakes its devices. Each lives in
+ * `protocols/<channel>/adapter.ts`; `createAdapters` composes them.
+ */
+export interface PlatformAdapter {
+  readonly channel: Channel;
+  readonly routes: RouteModule[];
+  readonly jobs?: Readonly<Record<string, JobHandler>>;
+  readonly periodic?: readonly PeriodicJob[];
+  /** A command was enqueued: wake this channel's devices it targets (each adapter filters its own). */
+  commandEnqueued?(commandId: string): Promise<void>;
+  /** Devices joined or left groups: channels whose configuration follows groups resync. */
+  membershipChanged?(deviceIds: readonly string[]): Promise<void>;
+  close?(): Promise<void>;
+}
