@@ -1,5 +1,6 @@
 import type { RouteModule } from '../api/route-config.js';
 import type { Channel } from '../core/devices/device-model.js';
+import type { PolicyTranslator } from '../core/policies/policy-model.js';
 import type { JobHandler, PeriodicJob } from '../workers/job-runner.js';
 
 /**
@@ -12,6 +13,8 @@ export interface PlatformAdapter {
   readonly routes: RouteModule[];
   readonly jobs?: Readonly<Record<string, JobHandler>>;
   readonly periodic?: readonly PeriodicJob[];
+  /** How this channel's devices receive Steward's platform-neutral policy (the reconciler uses it). */
+  readonly policy?: PolicyTranslator;
   /** A command was enqueued: wake this channel's devices it targets (each adapter filters its own). */
   commandEnqueued?(commandId: string): Promise<void>;
   /** Devices joined or left groups: channels whose configuration follows groups resync. */
