@@ -63,7 +63,18 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
     // Per-request logs would drown a fleet's check-ins; metrics and the audit log cover traffic.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     return503OnClosing: true,
-    ...(options.https ? { https: { ...options.https, allowHTTP1: true } } : {}),
+    ...(options.https
+      ? {
+          https: {
+            ...options.https,
+            allowHTTP1: true,
+            // Devices (Windows MDM, the agent, Apple over mTLS) may present the certificate Steward
+            // issued them; each adapter checks it against Steward's CA. Browsers and API clients needn't.
+            requestCert: true,
+            rejectUnauthorized: false,
+          },
+        }
+      : {}),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   installValidators(app);

@@ -30,6 +30,11 @@ export interface Config {
   readonly lockoutSeconds: number;
   /** Commands still undelivered after this long expire. */
   readonly commandTtlSeconds: number;
+  /**
+   * Header in which a trusted TLS-terminating proxy forwards the device's client certificate
+   * (RFC 9440), lower-case. Devices of every channel prove themselves with it when set.
+   */
+  readonly clientCertHeader: string | undefined;
   readonly apple: AppleConfig;
 }
 
@@ -40,8 +45,6 @@ export interface AppleConfig {
   readonly apnsCa: string | undefined;
   /** Lifetime of device identity certificates issued by SCEP. */
   readonly identityLifetimeDays: number;
-  /** Header in which a trusted TLS-terminating proxy forwards the client certificate (RFC 9440), lower-case. */
-  readonly clientCertHeader: string | undefined;
   /** Accept SCEP clients that only speak single DES and SHA-1 (old tooling; Apple devices never need it). */
   readonly scepLegacyAlgorithms: boolean;
 }
@@ -211,11 +214,11 @@ export function loadConfig(rawInput: ConfigInput): Config {
     maxFailedLogins: 5,
     lockoutSeconds: 15 * 60,
     commandTtlSeconds: 30 * 24 * 3600,
+    clientCertHeader: input.clientCertHeader?.toLowerCase(),
     apple: Object.freeze({
       apnsUrl,
       apnsCa,
       identityLifetimeDays: lifetime,
-      clientCertHeader: input.clientCertHeader?.toLowerCase(),
       scepLegacyAlgorithms: parseBool(input.scepLegacyAlgorithms),
     }),
   });

@@ -29,7 +29,7 @@ export function createAppleAdapter(ctx: Context, log: FastifyBaseLogger): Platfo
     declarativeManagement: (device, endpoint, data) => ddm.handle(device, endpoint, data),
     membershipChanged: (deviceIds) => membershipChanged(deviceIds),
   });
-  const verifier = new DeviceIdentityVerifier(ctx.ca, ctx.config.apple.clientCertHeader);
+  const verifier = new DeviceIdentityVerifier(ctx.ca, ctx.config.clientCertHeader);
 
   /** Tell Apple devices whose declaration set changed to synchronise. */
   const resync = async (deviceIds: string[]) => {
