@@ -6,6 +6,7 @@ import type pg from 'pg';
 import * as initial from './migrations/0001-initial.js';
 import * as enrollmentApple from './migrations/0002-enrollment-apple.js';
 import * as deviceChannel from './migrations/0003-device-channel.js';
+import * as configurationStates from './migrations/0004-configuration-states.js';
 import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -28,6 +29,7 @@ const MIGRATIONS: ReadonlyArray<[string, StewardMigration]> = [
   ['0001-initial', initial],
   ['0002-enrollment-apple', enrollmentApple],
   ['0003-device-channel', deviceChannel],
+  ['0004-configuration-states', configurationStates],
 ];
 
 /**

@@ -253,6 +253,25 @@ export interface DeclarationAssignmentsTable {
   group_id: string;
 }
 
+/** pending → installing → installed | failed (with the device's reason); removing → removed. */
+export const CONFIGURATION_STATES = ['pending', 'installing', 'installed', 'failed', 'removing', 'removed'] as const;
+
+export interface ConfigurationStatesTable {
+  device_id: string;
+  /** `policy.<id>`, `profile.<id>`, `app.<id>` or `os_update.<id>`: the same key the configuration intents carry. */
+  key: string;
+  item_type: string;
+  item_id: string;
+  name: string;
+  desired_version: string | null;
+  installed_version: string | null;
+  state: string;
+  reason: string | null;
+  command_id: string | null;
+  attempts: number;
+  updated_at: number;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -274,4 +293,5 @@ export interface DB {
   apns_certificates: ApnsCertificatesTable;
   declarations: DeclarationsTable;
   declaration_assignments: DeclarationAssignmentsTable;
+  configuration_states: ConfigurationStatesTable;
 }
