@@ -16,6 +16,8 @@ export const PERMISSIONS = Object.freeze({
   'devices.update': MANAGE,
   'devices.retire': MANAGE,
   'devices.delete': MANAGE,
+  /** Escrowed disk recovery keys (BitLocker): the people who help users locked out of their disk. */
+  'devices.recovery_keys.read': ['admin', 'helpdesk'],
   'groups.read': ALL,
   'groups.write': MANAGE,
   'commands.read': ALL,

@@ -207,6 +207,30 @@ export interface AppleDevicesTable {
   ddm_status: string | null;
 }
 
+export interface WindowsDevicesTable {
+  device_id: string;
+  /** The DeviceID Windows reports (enrollment AdditionalContext, SyncML Source). */
+  windows_device_id: string;
+  hardware_id: string | null;
+  upn: string | null;
+  enrollment_type: string;
+  enrollment_ref: string | null;
+  cert_fingerprint: string;
+  cert_not_after: number;
+  session_id: string | null;
+  server_msg_id: number;
+  client_msg_id: number;
+  /** JSON: what each (MsgID, CmdID) this session sent stands for. */
+  session_sent: string;
+  /** JSON: commands being carried out, with their step and the statuses and results so far. */
+  inflight: string;
+  session_at: number | null;
+  bitlocker_key_sealed: string | null;
+  bitlocker_key_id: string | null;
+  bitlocker_escrowed_at: number | null;
+  enrolled_at: number;
+}
+
 export interface AppleCommandsTable {
   device_id: string;
   command_uuid: string;
@@ -288,6 +312,7 @@ export interface DB {
   enrollments: EnrollmentsTable;
   scep_challenges: ScepChallengesTable;
   apple_devices: AppleDevicesTable;
+  windows_devices: WindowsDevicesTable;
   apple_user_channels: AppleUserChannelsTable;
   apple_commands: AppleCommandsTable;
   apns_certificates: ApnsCertificatesTable;

@@ -4,6 +4,7 @@ import type { Context } from '../context.js';
 import type { JobHandler, PeriodicJob } from '../workers/job-runner.js';
 import type { PlatformAdapter } from './adapter.js';
 import { createAppleAdapter } from './apple/adapter.js';
+import { createWindowsAdapter } from './windows/adapter.js';
 
 /** What the protocol adapters add to a Steward process: routes, background jobs, and wake-ups. */
 export interface Adapters {
@@ -20,7 +21,7 @@ export interface Adapters {
 
 /** Builds every protocol adapter once per process; the core never imports them. */
 export function createAdapters(ctx: Context, log: FastifyBaseLogger): Adapters {
-  const list: PlatformAdapter[] = [createAppleAdapter(ctx, log)];
+  const list: PlatformAdapter[] = [createAppleAdapter(ctx, log), createWindowsAdapter(ctx, log)];
   return {
     list,
     routes: list.flatMap((a) => a.routes),
