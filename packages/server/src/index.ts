@@ -11,3 +11,7 @@ export { buildPlist, parsePlist, parsePlistDict, type PlistDict, type PlistValue
 export { startApnsStandIn, type ApnsStandIn } from './protocols/apple/apns/apns-stand-in.js';
 export { CertificateAuthority } from './pki/certificate-authority.js';
 export * as der from './pki/der.js';
+export { parseXml, escapeXml, type XmlElement, XmlError } from './protocols/windows/xml.js';
+export { CspCatalogue, cspCatalogue, type CspVerb } from './protocols/windows/csp-catalogue.js';
+export { WINDOWS_PATHS } from './protocols/windows/enrollment.js';
+export { translatePolicy as translateWindowsPolicy } from './protocols/windows/policy.js';

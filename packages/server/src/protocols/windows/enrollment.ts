@@ -194,7 +194,7 @@ export class WindowsEnrollment {
   /** The security token Steward's federated sign-in page hands back to Windows (sealed, short-lived). */
   mintFederatedToken(enrollment: EnrollmentRow, upn: string): string {
     const claims = JSON.stringify({ e: enrollment.id, u: upn, x: Date.now() + FEDERATED_TTL_MS });
-    return Buffer.from(this.ctx.box.seal(claims, FEDERATED_CONTEXT)).toString('base64');
+    return this.ctx.box.seal(claims, FEDERATED_CONTEXT);
   }
 
   private async authenticate(request: SoapRequest): Promise<Enroller> {

@@ -98,7 +98,6 @@ export class WindowsSessions {
 
     const statuses: ServerStatus[] = [{ msgRef: message.msgId, cmdRef: '0', cmd: 'SyncHdr', code: '200' }];
     const touchedCommands = new Set<string>();
-    const answered = new Set<string>();
     const deviceInfo: Record<string, string> = {};
     let unenroll = false;
     for (const command of message.commands) {
@@ -107,7 +106,6 @@ export class WindowsSessions {
           if (command.cmdRef === '0' && command.cmd === 'SyncHdr') break;
           const key = `${Number(command.msgRef ?? message.msgId)}:${command.cmdRef}`;
           const op = sent[key];
-          answered.add(key);
           const state = op && inflight[op.c];
           if (!op || !state || state.step !== op.s) break;
           const code = command.data ?? '500';
@@ -145,7 +143,6 @@ export class WindowsSessions {
           statuses.push({ msgRef: message.msgId, cmdRef: command.cmdId, cmd: command.kind, code: '405' });
       }
     }
-    for (const key of answered) delete sent[key];
 
     if (unenroll) {
       await this.ctx.devices.setEnrollmentState(deviceId, 'unenrolled');
@@ -168,16 +165,22 @@ export class WindowsSessions {
       const missing = ids.filter((id) => !plans.has(id));
       for (const row of await commandsByIds(this.ctx.database.db, missing)) plans.set(row.id, this.plan(row, device.ownership as Ownership));
     };
-    await planOf([...touchedCommands]);
-    for (const commandId of touchedCommands) {
-      const state = inflight[commandId];
-      const plan = plans.get(commandId);
-      if (!state) continue;
-      if (!plan || plan instanceof Error) {
-        delete inflight[commandId];
-        continue;
+    // A reply spread over several messages (Alert 1222) is only complete with its Final: statuses and
+    // results are collected as they come, commands move on once the last message is in.
+    if (message.final) {
+      for (const [key, op] of Object.entries(sent)) {
+        const state = inflight[op.c];
+        if (!state || state.step !== op.s || state.statuses[op.o] !== undefined || state.replace.includes(op.o)) delete sent[key];
       }
-      await this.advance(deviceId, commandId, plan, state, inflight);
+      await planOf(Object.keys(inflight));
+      for (const [commandId, state] of Object.entries(inflight)) {
+        const plan = plans.get(commandId);
+        if (!plan || plan instanceof Error) {
+          delete inflight[commandId];
+          continue;
+        }
+        if (touchedCommands.has(commandId) || !state.waiting) await this.advance(deviceId, commandId, plan, state, inflight);
+      }
     }
 
     const commands: ServerCommand[] = [];
