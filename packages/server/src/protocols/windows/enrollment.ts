@@ -65,6 +65,8 @@ export class SoapFault extends Error {
   constructor(
     readonly subcode: FaultSubcode,
     message: string,
+    /** The request's MessageID, when it was read before the fault. */
+    readonly relatesTo?: string,
   ) {
     super(message);
   }
@@ -94,10 +96,10 @@ export function parseSoap(raw: Buffer, expectedAction: string): SoapRequest {
   const header = child(envelope, 'Header');
   const bodyElement = child(envelope, 'Body');
   if (!header || !bodyElement || bodyElement.children.length !== 1 || !bodyElement.children[0]) throw new SoapFault('MessageFormat', 'a SOAP Header and a Body with one element are required');
-  const action = textAt(header, 'Action') ?? '';
-  if (action !== expectedAction) throw new SoapFault('MessageFormat', `unexpected SOAP action "${action.slice(0, 200)}"`);
   const messageId = textAt(header, 'MessageID') ?? '';
   if (!messageId || messageId.length > 200) throw new SoapFault('MessageFormat', 'MessageID is required');
+  const action = textAt(header, 'Action') ?? '';
+  if (action !== expectedAction) throw new SoapFault('MessageFormat', `unexpected SOAP action "${action.slice(0, 200)}"`, messageId);
   return { action, messageId, header, body: bodyElement.children[0] };
 }
 

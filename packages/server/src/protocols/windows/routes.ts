@@ -53,7 +53,7 @@ export function windowsEnrollmentRoutes(enrollment: WindowsEnrollment): RouteMod
         return response.type(`${SOAP_TYPE}; charset=utf-8`).send(answer);
       } catch (error) {
         if (!(error instanceof SoapFault)) throw error;
-        return response.code(error.httpStatus).type(`${SOAP_TYPE}; charset=utf-8`).send(faultEnvelope(error, reply, relatesTo));
+        return response.code(error.httpStatus).type(`${SOAP_TYPE}; charset=utf-8`).send(faultEnvelope(error, reply, relatesTo ?? error.relatesTo));
       }
     };
     const hidden = (summary: string) => ({ tags: ['windows'], summary, hide: true });
