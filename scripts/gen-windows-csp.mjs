@@ -4,7 +4,7 @@
  * node table (../shared/reference/windows-csp-nodes.tsv by default): the server must not read the
  * reference folder at run time, so it ships this compact copy. A test checks the two are in step.
  *
- *   node scripts/gen-windows-csp.mjs [path/to/windows-csp-nodes.tsv]
+ *   node scripts/gen-windows-csp.mjs [path/to/windows-csp-nodes.tsv] [output.ts]
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const source = process.argv[2] ?? path.join(ROOT, '../shared/reference/windows-csp-nodes.tsv');
-const target = path.join(ROOT, 'packages/server/src/protocols/windows/csp-catalogue.generated.ts');
+const target = process.argv[3] ?? path.join(ROOT, 'packages/server/src/protocols/windows/csp-catalogue.generated.ts');
 
 export function encode(tsv) {
   const rows = tsv

@@ -26,6 +26,20 @@ const PUBLIC_ROUTES = new Set([
   'GET /enroll/:token/apple.mobileconfig',
   'GET /scep',
   'POST /scep',
+  // Windows MDM (MS-MDE2). Discovery answers anyone (it only names the services); policy and
+  // enrollment require a Windows enrollment token in the WS-Security header (UsernameToken
+  // password, or the sealed, short-lived security token the federated page minted from it); the
+  // federated page itself checks an enrollment token.
+  'GET /EnrollmentServer/Discovery.svc',
+  'POST /EnrollmentServer/Discovery.svc',
+  'POST /EnrollmentServer/Policy.svc',
+  'POST /EnrollmentServer/Enrollment.svc',
+  'GET /EnrollmentServer/Federated',
+  'POST /EnrollmentServer/Federated',
+  // OMA-DM sessions and BitLocker key escrow: the PC's TLS client certificate issued at enrollment
+  // (or the trusted proxy's RFC 9440 header), checked against Steward's CA and bound to one device.
+  'POST /ManagementServer/MDM.svc',
+  'PUT /ManagementServer/BitLockerRecoveryKey',
 ]);
 
 const SOME_ID = '0190f5a2-0000-7000-8000-000000000001';

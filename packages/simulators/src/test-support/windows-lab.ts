@@ -54,7 +54,13 @@ export async function startWindowsLab(options: { databaseUrl?: string; clientCer
     ca,
     api,
     async enrollment(o = {}) {
-      const created = await server.ctx.enrollments.create({ name: 'Windows PCs', platform: 'windows', ownership: 'corporate', maxUses: o.maxUses ?? 100, groupId: o.groupId ?? null });
+      const created = await server.ctx.enrollments.create({
+        name: 'Windows PCs',
+        platform: 'windows',
+        ownership: 'corporate',
+        maxUses: o.maxUses ?? 100,
+        groupId: o.groupId ?? null,
+      });
       return { id: created.row.id, token: created.token };
     },
     async close() {

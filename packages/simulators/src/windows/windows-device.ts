@@ -66,11 +66,6 @@ const find = (element: XmlElement | undefined, name: string): XmlElement | undef
   }
   return undefined;
 };
-const findAll = (element: XmlElement, name: string, out: XmlElement[] = []): XmlElement[] => {
-  if (element.name === name) out.push(element);
-  for (const c of element.children) findAll(c, name, out);
-  return out;
-};
 const childNamed = (element: XmlElement | undefined, name: string) => element?.children.find((c) => c.name === name);
 const textOf = (element: XmlElement | undefined, ...names: string[]) => {
   let at = element;
@@ -192,13 +187,20 @@ export class WindowsDevice {
       const signIn = textOf(result, 'AuthenticationServiceUrl');
       if (!signIn) throw new Error('federated discovery without AuthenticationServiceUrl');
       const appru = 'ms-app://windows.immersivecontrolpanel';
-      const page = await httpsRequest(`${signIn}?appru=${encodeURIComponent(appru)}&login_hint=${encodeURIComponent(this.options.upn)}`, { method: 'GET', ca: this.options.ca });
+      const page = await httpsRequest(`${signIn}?appru=${encodeURIComponent(appru)}&login_hint=${encodeURIComponent(this.options.upn)}`, {
+        method: 'GET',
+        ca: this.options.ca,
+      });
       if (page.status !== 200 || !page.body.toString().includes('name="token"')) throw new Error(`federated sign-in page answered ${page.status}`);
       const form = new URLSearchParams({ appru, login_hint: this.options.upn, token: this.options.token }).toString();
       const posted = await this.post(signIn, form, 'application/x-www-form-urlencoded');
       const match = /name="wresult" value="([^"]+)"/.exec(posted.body.toString());
-      if (posted.status !== 200 || !match?.[1] || !posted.body.toString().includes(`action="${appru}"`)) throw new Error(`federated sign-in failed (${posted.status})`);
-      federatedToken = match[1].replace(/&#x2F;|&amp;|&quot;|&apos;|&lt;|&gt;/g, (e) => ({ '&amp;': '&', '&quot;': '"', '&apos;': "'", '&lt;': '<', '&gt;': '>', '&#x2F;': '/' })[e] ?? e);
+      if (posted.status !== 200 || !match?.[1] || !posted.body.toString().includes(`action="${appru}"`))
+        throw new Error(`federated sign-in failed (${posted.status})`);
+      federatedToken = match[1].replace(
+        /&#x2F;|&amp;|&quot;|&apos;|&lt;|&gt;/g,
+        (e) => ({ '&amp;': '&', '&quot;': '"', '&apos;': "'", '&lt;': '<', '&gt;': '>', '&#x2F;': '/' })[e] ?? e,
+      );
     }
 
     const policyAnswer = await this.post(
@@ -252,7 +254,10 @@ export class WindowsDevice {
     if (!token) throw new Error('enrollment answered without a provisioning document');
     this.applyProvisioningDoc(Buffer.from(token.text, 'base64').toString('utf8'));
     const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', this.keys.privateKey));
-    this.keyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString('base64').replace(/(.{64})/g, '$1\n').trimEnd()}\n-----END PRIVATE KEY-----\n`;
+    this.keyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8
+      .toString('base64')
+      .replace(/(.{64})/g, '$1\n')
+      .trimEnd()}\n-----END PRIVATE KEY-----\n`;
     this.agent = new https.Agent({ keepAlive: true, maxSockets: 1, ca: this.options.ca, cert: this.certificatePem, key: this.keyPem });
   }
 
@@ -328,7 +333,13 @@ export class WindowsDevice {
   async session(extra: { alerts?: string[] } = {}): Promise<number> {
     const sessionId = (this.sessionCounter++ & 0xffff).toString(16).toUpperCase();
     let msgId = 1;
-    const devInfo = { './DevInfo/DevId': this.deviceId, './DevInfo/Man': 'Contoso', './DevInfo/Mod': 'Surface Laptop 5', './DevInfo/DmV': '1.3', './DevInfo/Lang': 'en-US' };
+    const devInfo = {
+      './DevInfo/DevId': this.deviceId,
+      './DevInfo/Man': 'Contoso',
+      './DevInfo/Mod': 'Surface Laptop 5',
+      './DevInfo/DmV': '1.3',
+      './DevInfo/Lang': 'en-US',
+    };
     const first =
       '<Alert><CmdID>1</CmdID><Data>1201</Data></Alert>' +
       '<Alert><CmdID>2</CmdID><Data>1224</Data><Item><Meta><Type xmlns="syncml:metinf">com.microsoft/MDM/LoginStatus</Type></Meta><Data>user</Data></Item></Alert>' +
@@ -343,7 +354,9 @@ export class WindowsDevice {
       let answer: HttpAnswer | undefined;
       for (let c = 0; c < chunks.length; c++) {
         const last = c === chunks.length - 1;
-        answer = await this.send(`<SyncML xmlns="SYNCML:SYNCML1.2">${this.header(sessionId, msgId)}<SyncBody>${chunks[c]}${last ? '<Final/>' : ''}</SyncBody></SyncML>`);
+        answer = await this.send(
+          `<SyncML xmlns="SYNCML:SYNCML1.2">${this.header(sessionId, msgId)}<SyncBody>${chunks[c]}${last ? '<Final/>' : ''}</SyncBody></SyncML>`,
+        );
         if (answer.status !== 200) throw new Error(`management server answered ${answer.status}: ${answer.body.toString().slice(0, 300)}`);
         const reply = parseXml(answer.body, LIMITS);
         if (!last) {
@@ -363,11 +376,16 @@ export class WindowsDevice {
       for (const command of commands) {
         const ref = textOf(command, 'CmdID') ?? '0';
         const { status, results } = await this.obey(command);
-        parts.push(`<Status><CmdID>${cmdId++}</CmdID><MsgRef>${serverMsgId}</MsgRef><CmdRef>${ref}</CmdRef><Cmd>${command.name}</Cmd><Data>${status}</Data></Status>`);
+        parts.push(
+          `<Status><CmdID>${cmdId++}</CmdID><MsgRef>${serverMsgId}</MsgRef><CmdRef>${ref}</CmdRef><Cmd>${command.name}</Cmd><Data>${status}</Data></Status>`,
+        );
         if (results) {
           parts.push(
             `<Results><CmdID>${cmdId++}</CmdID><MsgRef>${serverMsgId}</MsgRef><CmdRef>${ref}</CmdRef>${results
-              .map((r) => `<Item><Source><LocURI>${escapeXml(r.locUri)}</LocURI></Source><Meta><Format xmlns="syncml:metinf">${r.format}</Format></Meta><Data>${escapeXml(r.value)}</Data></Item>`)
+              .map(
+                (r) =>
+                  `<Item><Source><LocURI>${escapeXml(r.locUri)}</LocURI></Source><Meta><Format xmlns="syncml:metinf">${r.format}</Format></Meta><Data>${escapeXml(r.value)}</Data></Item>`,
+              )
               .join('')}</Results>`,
           );
         }
@@ -383,7 +401,9 @@ export class WindowsDevice {
   /** Tells the server the user removed the work account (Alert 1226, user-initiated unenrollment). */
   async unenroll(): Promise<void> {
     await this.session({
-      alerts: ['<Alert><CmdID>{CmdID}</CmdID><Data>1226</Data><Item><Meta><Type xmlns="syncml:metinf">com.microsoft:mdm.unenrollment.userrequest</Type><Format xmlns="syncml:metinf">int</Format></Meta><Data>1</Data></Item></Alert>'],
+      alerts: [
+        '<Alert><CmdID>{CmdID}</CmdID><Data>1226</Data><Item><Meta><Type xmlns="syncml:metinf">com.microsoft:mdm.unenrollment.userrequest</Type><Format xmlns="syncml:metinf">int</Format></Meta><Data>1</Data></Item></Alert>',
+      ],
     });
   }
 

@@ -40,11 +40,15 @@ describe('Windows MDM end to end, over real HTTPS with client certificates', () 
   };
   const device = () =>
     lab
-      .api<{ name: string; osVersion: string; serialNumber: string; model: string; enrollmentState: string; groupIds: string[]; inventory: Record<string, unknown> }>(
-        'GET',
-        `/api/v1/devices/${deviceId}`,
-        'auditor',
-      )
+      .api<{
+        name: string;
+        osVersion: string;
+        serialNumber: string;
+        model: string;
+        enrollmentState: string;
+        groupIds: string[];
+        inventory: Record<string, unknown>;
+      }>('GET', `/api/v1/devices/${deviceId}`, 'auditor')
       .then((r) => r.json);
   const audit = (action: string) => lab.api<{ items: AuditItem[] }>('GET', `/api/v1/audit-events?action=${action}`, 'auditor').then((r) => r.json.items);
 
@@ -137,7 +141,7 @@ describe('Windows MDM end to end, over real HTTPS with client certificates', () 
   it('installs a password policy that reports success, then removes it', async () => {
     const translatePolicy = translateWindowsPolicy;
     const translation = translatePolicy(
-      { passcode: { required: true, minLength: 12, complexity: 'complex', maxInactivityMinutes: 5, maxFailedAttempts: 8 } },
+      { passcode: { required: true, minLength: 12, complexity: 'complex' as never, maxInactivityMinutes: 5, maxFailedAttempts: 8 } },
       { platform: 'windows', ownership: 'corporate' },
     );
     const key = 'policy.0190c2a4-7b1e-7c3a-9f00-000000000002';
@@ -155,13 +159,27 @@ describe('Windows MDM end to end, over real HTTPS with client certificates', () 
   it('retries an Add the PC answers 418 as a Replace, and one failing profile never blocks another', async () => {
     const profile = (value: number) =>
       `<Add><CmdID>1</CmdID><Item><Target><LocURI>./Device/Vendor/MSFT/Policy/Config/Camera/AllowCamera</LocURI></Target><Meta><Format xmlns="syncml:metinf">int</Format></Meta><Data>${value}</Data></Item></Add>`;
-    const first = await send('apply_configuration', { key: 'profile.0190c2a4-7b1e-7c3a-9f00-000000000003', name: 'Camera', version: '0000000000000001', source: 'raw', payload: profile(0) });
+    const first = await send('apply_configuration', {
+      key: 'profile.0190c2a4-7b1e-7c3a-9f00-000000000003',
+      name: 'Camera',
+      version: '0000000000000001',
+      source: 'raw',
+      payload: profile(0),
+    });
     expect((await run(first))?.state).toBe('acknowledged');
     // The node exists now: the PC answers the Add with 418 and Steward sends it again as Replace.
-    const again = await send('apply_configuration', { key: 'profile.0190c2a4-7b1e-7c3a-9f00-000000000003', name: 'Camera', version: '0000000000000002', source: 'raw', payload: profile(1) });
+    const again = await send('apply_configuration', {
+      key: 'profile.0190c2a4-7b1e-7c3a-9f00-000000000003',
+      name: 'Camera',
+      version: '0000000000000002',
+      source: 'raw',
+      payload: profile(1),
+    });
     const broken = await send('raw', undefined, 'operator', {
       platform: 'windows',
-      payload: { syncml: '<Replace><CmdID>1</CmdID><Item><Target><LocURI>./Device/Vendor/MSFT/NoSuchCsp/Setting</LocURI></Target><Data>1</Data></Item></Replace>' },
+      payload: {
+        syncml: '<Replace><CmdID>1</CmdID><Item><Target><LocURI>./Device/Vendor/MSFT/NoSuchCsp/Setting</LocURI></Target><Data>1</Data></Item></Replace>',
+      },
     });
     await pc.session();
     const read = async (id: string) => (await lab.api<{ deliveries: Delivery[] }>('GET', `/api/v1/commands/${id}`, 'auditor')).json.deliveries[0];

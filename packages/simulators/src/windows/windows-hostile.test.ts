@@ -23,8 +23,19 @@ describe('Windows MDM refuses hostile input, storing nothing', () => {
   const snapshot = async () => {
     const db = lab.server.ctx.database.db;
     const count = async (table: 'devices' | 'windows_devices' | 'command_deliveries') =>
-      Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-    const sessions = await db.selectFrom('windows_devices').select(['device_id', 'session_id', 'server_msg_id', 'session_sent', 'inflight']).orderBy('device_id').execute();
+      Number(
+        (
+          await db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const sessions = await db
+      .selectFrom('windows_devices')
+      .select(['device_id', 'session_id', 'server_msg_id', 'session_sent', 'inflight'])
+      .orderBy('device_id')
+      .execute();
     const uses = await db.selectFrom('enrollments').select(['id', 'uses']).orderBy('id').execute();
     const deliveries = await db.selectFrom('command_deliveries').select(['command_id', 'state']).orderBy('command_id').execute();
     return { devices: await count('devices'), windows: await count('windows_devices'), sessions, uses, deliveries };
@@ -75,11 +86,17 @@ describe('Windows MDM refuses hostile input, storing nothing', () => {
     expect(stolen.status).toBe(403);
     expect(JSON.parse(stolen.body.toString()).error.code).toBe('device_identity_mismatch');
     // A certificate from another CA, through the trusted proxy header.
-    const keys = (await webcrypto.subtle.generateKey({ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 }, true, [
-      'sign',
-      'verify',
-    ])) as webcrypto.CryptoKeyPair;
-    const forged = await x509.X509CertificateGenerator.createSelfSigned({ serialNumber: '01', name: `CN=${pc.deviceId}`, keys: keys as never, signingAlgorithm: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as never });
+    const keys = (await webcrypto.subtle.generateKey(
+      { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 },
+      true,
+      ['sign', 'verify'],
+    )) as webcrypto.CryptoKeyPair;
+    const forged = await x509.X509CertificateGenerator.createSelfSigned({
+      serialNumber: '01',
+      name: `CN=${pc.deviceId}`,
+      keys: keys as never,
+      signingAlgorithm: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as never,
+    });
     const viaHeader = await httpsRequest(`${lab.url}/ManagementServer/MDM.svc`, {
       method: 'POST',
       headers: { 'content-type': SYNCML, 'x-client-cert': `:${Buffer.from(forged.rawData).toString('base64')}:` },
@@ -152,20 +169,29 @@ describe('Windows MDM refuses hostile input, storing nothing', () => {
       { hash: 'SHA-1' },
     ];
     const shared = await generateWindowsKeyPair();
-    const sha1Keys = (await webcrypto.subtle.generateKey({ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-1', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 }, true, [
-      'sign',
-      'verify',
-    ])) as webcrypto.CryptoKeyPair;
+    const sha1Keys = (await webcrypto.subtle.generateKey(
+      { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-1', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 },
+      true,
+      ['sign', 'verify'],
+    )) as webcrypto.CryptoKeyPair;
     for (const csr of attempts) {
-      const device = new WindowsDevice({ serverUrl: lab.url, ca: lab.ca, upn: 'mallory@example.com', token, csr, keys: csr?.hash === 'SHA-1' ? sha1Keys : shared });
+      const device = new WindowsDevice({
+        serverUrl: lab.url,
+        ca: lab.ca,
+        upn: 'mallory@example.com',
+        token,
+        csr,
+        keys: csr?.hash === 'SHA-1' ? sha1Keys : shared,
+      });
       const error = await device.enroll().catch((e: unknown) => e);
       expect(error, JSON.stringify(csr)).toBeInstanceOf(WindowsEnrollmentFault);
       expect((error as WindowsEnrollmentFault).subcode).toBe('s:CertificateRequest');
     }
-    const small = (await webcrypto.subtle.generateKey({ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 1024 }, true, [
-      'sign',
-      'verify',
-    ])) as webcrypto.CryptoKeyPair;
+    const small = (await webcrypto.subtle.generateKey(
+      { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 1024 },
+      true,
+      ['sign', 'verify'],
+    )) as webcrypto.CryptoKeyPair;
     const weak = await new WindowsDevice({ serverUrl: lab.url, ca: lab.ca, upn: 'mallory@example.com', token, keys: small }).enroll().catch((e: unknown) => e);
     expect((weak as WindowsEnrollmentFault).subcode).toBe('s:CertificateRequest');
     expect(await snapshot()).toEqual(before);
@@ -226,7 +252,12 @@ describe('Windows MDM refuses hostile input, storing nothing', () => {
     // The session opens and the server sends the lock …
     const open = await post(
       '/ManagementServer/MDM.svc',
-      syncml(pc, '<Alert><CmdID>1</CmdID><Data>1201</Data></Alert><Replace><CmdID>2</CmdID><Item><Source><LocURI>./DevInfo/Mod</LocURI></Source><Data>x</Data></Item></Replace>', 'B1', 1),
+      syncml(
+        pc,
+        '<Alert><CmdID>1</CmdID><Data>1201</Data></Alert><Replace><CmdID>2</CmdID><Item><Source><LocURI>./DevInfo/Mod</LocURI></Source><Data>x</Data></Item></Replace>',
+        'B1',
+        1,
+      ),
       SYNCML,
       pc,
     );

@@ -125,10 +125,17 @@ export function msiInstallPlan(pkg: MsiPackage): CommandPlan {
 
 /** Windows Update policy for os_update: install automatically, with a deadline of 0 days when asked to install now. */
 export function updatePolicyOps(action: 'download' | 'install' | 'default' | undefined): CspOp[] {
-  const int = (name: string, value: number): CspOp => ({ verb: 'Replace', locUri: `${UPDATE}/${name}`, format: 'int', type: 'text/plain', data: String(value) });
+  const int = (name: string, value: number): CspOp => ({
+    verb: 'Replace',
+    locUri: `${UPDATE}/${name}`,
+    format: 'int',
+    type: 'text/plain',
+    data: String(value),
+  });
   if (action === 'download') return [int('AllowAutoUpdate', 2)];
   const ops = [int('AllowAutoUpdate', 3), int('ScheduledInstallDay', 0)];
-  if (action === 'install') ops.push(int('ConfigureDeadlineForQualityUpdates', 0), int('ConfigureDeadlineForFeatureUpdates', 0), int('ConfigureDeadlineGracePeriod', 0));
+  if (action === 'install')
+    ops.push(int('ConfigureDeadlineForQualityUpdates', 0), int('ConfigureDeadlineForFeatureUpdates', 0), int('ConfigureDeadlineGracePeriod', 0));
   return ops;
 }
 
@@ -151,7 +158,12 @@ export function windowsPlanFor<N extends IntentName>(intent: N, params: IntentPa
     case 'wipe': {
       const p = params as IntentParams<'wipe'>;
       // preserveDataPlan keeps provisioning data (the Windows counterpart of keeping the eSIM plan).
-      return one({ verb: 'Exec', locUri: `${DEVICE}/RemoteWipe/${p.preserveDataPlan ? 'doWipePersistProvisionedData' : 'doWipe'}`, format: 'chr', type: 'text/plain' });
+      return one({
+        verb: 'Exec',
+        locUri: `${DEVICE}/RemoteWipe/${p.preserveDataPlan ? 'doWipePersistProvisionedData' : 'doWipe'}`,
+        format: 'chr',
+        type: 'text/plain',
+      });
     }
     case 'restart':
       return one({ verb: 'Exec', locUri: `${DEVICE}/Reboot/RebootNow`, format: 'null', type: 'text/plain' });
@@ -174,7 +186,8 @@ export function windowsPlanFor<N extends IntentName>(intent: N, params: IntentPa
     case 'remove_configuration': {
       const p = params as IntentParams<'remove_configuration'>;
       if (p.payload === undefined) return { steps: [] };
-      const installed = typeof p.payload === 'string' || (p.payload && typeof p.payload === 'object' && 'syncml' in p.payload) ? rawOps(p.payload) : policyOps(p.payload);
+      const installed =
+        typeof p.payload === 'string' || (p.payload && typeof p.payload === 'object' && 'syncml' in p.payload) ? rawOps(p.payload) : policyOps(p.payload);
       return { steps: [{ ops: undoOps(installed, cspCatalogue()) }], tolerant: true };
     }
     default:
@@ -205,7 +218,8 @@ const bool = (value: string | undefined) => (value === undefined ? undefined : v
  * `security.encrypted`, `security.firewall.enabled`, `apps`.
  */
 export function observedFromResults(results: Readonly<Record<string, string>>): InventoryUpdate | undefined {
-  const get = (locUri: string) => results[locUri] ?? results[locUri.replace('./Device/Vendor/', './Vendor/')] ?? results[locUri.replace('./Vendor/', './Device/Vendor/')];
+  const get = (locUri: string) =>
+    results[locUri] ?? results[locUri.replace('./Device/Vendor/', './Vendor/')] ?? results[locUri.replace('./Vendor/', './Device/Vendor/')];
   if (!INVENTORY_NODES.some((n) => get(n) !== undefined)) return undefined;
   const secureBoot = int(get(`${STATUS}/SecureBootState`));
   const firewall = int(get(`${STATUS}/Firewall/Status`));

@@ -48,7 +48,14 @@ export const TOKEN_TYPES = Object.freeze({
 });
 
 /** MS-MDE2 fault subcodes (the `s:` ones are SOAP 1.2 envelope names, `a:` WS-Addressing). */
-export type FaultSubcode = 'MessageFormat' | 'Authentication' | 'Authorization' | 'CertificateRequest' | 'EnrollmentServer' | 'DeviceNotSupported' | 'InvalidSecurity';
+export type FaultSubcode =
+  | 'MessageFormat'
+  | 'Authentication'
+  | 'Authorization'
+  | 'CertificateRequest'
+  | 'EnrollmentServer'
+  | 'DeviceNotSupported'
+  | 'InvalidSecurity';
 
 const FAULT_STATUS: Record<FaultSubcode, number> = {
   MessageFormat: 400,
@@ -95,7 +102,8 @@ export function parseSoap(raw: Buffer, expectedAction: string): SoapRequest {
   if (envelope.name !== 'Envelope') throw new SoapFault('MessageFormat', 'the root element must be a SOAP Envelope');
   const header = child(envelope, 'Header');
   const bodyElement = child(envelope, 'Body');
-  if (!header || !bodyElement || bodyElement.children.length !== 1 || !bodyElement.children[0]) throw new SoapFault('MessageFormat', 'a SOAP Header and a Body with one element are required');
+  if (!header || !bodyElement || bodyElement.children.length !== 1 || !bodyElement.children[0])
+    throw new SoapFault('MessageFormat', 'a SOAP Header and a Body with one element are required');
   const messageId = textAt(header, 'MessageID') ?? '';
   if (!messageId || messageId.length > 200) throw new SoapFault('MessageFormat', 'MessageID is required');
   const action = textAt(header, 'Action') ?? '';
@@ -171,7 +179,8 @@ export class WindowsEnrollment {
     const version = textAt(inner, 'RequestVersion') ?? '4.0';
     // OnPremise unless the PC can only do Federated: it needs no browser and works for every Windows edition.
     const federated = policies.length > 0 && !policies.includes('OnPremise') && policies.includes('Federated');
-    if (policies.length > 0 && !federated && !policies.includes('OnPremise')) throw new SoapFault('DeviceNotSupported', 'Steward offers the OnPremise and Federated authentication policies');
+    if (policies.length > 0 && !federated && !policies.includes('OnPremise'))
+      throw new SoapFault('DeviceNotSupported', 'Steward offers the OnPremise and Federated authentication policies');
     const enrollmentVersion = ['3.0', '4.0', '5.0'].includes(version) ? version : '4.0';
     return envelope(
       ACTIONS.discoverResponse,
@@ -208,7 +217,7 @@ export class WindowsEnrollment {
       const secret = textAt(username, 'Password') ?? '';
       if (!UPN.test(upn)) throw new SoapFault('Authentication', 'the user name must be an e-mail address (UPN)');
       const enrollment = secret.length <= 100 ? await this.ctx.enrollments.findUsable(secret) : undefined;
-      if (!enrollment || enrollment.platform !== 'windows') throw new SoapFault('Authentication', 'the enrollment token is unknown, expired, used up or revoked');
+      if (enrollment?.platform !== 'windows') throw new SoapFault('Authentication', 'the enrollment token is unknown, expired, used up or revoked');
       return { enrollment, upn };
     }
     const binary = child(security, 'BinarySecurityToken');
@@ -223,7 +232,7 @@ export class WindowsEnrollment {
       if (typeof claims.e !== 'string' || typeof claims.u !== 'string' || typeof claims.x !== 'number' || claims.x < Date.now())
         throw new SoapFault('Authentication', 'the security token has expired');
       const enrollment = await this.ctx.enrollments.get(claims.e);
-      if (!enrollment || enrollment.platform !== 'windows') throw new SoapFault('Authentication', 'the enrollment behind the security token is gone');
+      if (enrollment?.platform !== 'windows') throw new SoapFault('Authentication', 'the enrollment behind the security token is gone');
       return { enrollment, upn: claims.u };
     }
     throw new SoapFault('Authentication', 'a UsernameToken or a Steward security token is required');
@@ -322,7 +331,17 @@ export class WindowsEnrollment {
         await this.repo.update(deviceId, binding, trx);
         await this.ctx.devices.setEnrollmentState(deviceId, 'pending', trx);
       } else {
-        await this.repo.insert({ device_id: deviceId, windows_device_id: windowsDeviceId, bitlocker_key_sealed: null, bitlocker_key_id: null, bitlocker_escrowed_at: null, ...binding }, trx);
+        await this.repo.insert(
+          {
+            device_id: deviceId,
+            windows_device_id: windowsDeviceId,
+            bitlocker_key_sealed: null,
+            bitlocker_key_id: null,
+            bitlocker_escrowed_at: null,
+            ...binding,
+          },
+          trx,
+        );
       }
       if (enrollment.group_id) {
         await trx

@@ -54,7 +54,8 @@ export class WindowsIdentityVerifier {
       } catch {
         throw new WindowsIdentityError('untrusted_certificate');
       }
-      if (!certificate.checkIssued(this.caCertificate) || !certificate.verify(this.caCertificate.publicKey)) throw new WindowsIdentityError('untrusted_certificate');
+      if (!certificate.checkIssued(this.caCertificate) || !certificate.verify(this.caCertificate.publicKey))
+        throw new WindowsIdentityError('untrusted_certificate');
       if (Date.parse(certificate.validFrom) > Date.now()) throw new WindowsIdentityError('expired_certificate');
       notAfter = Date.parse(certificate.validTo);
       if (this.trusted.size > 100_000) this.trusted.clear();

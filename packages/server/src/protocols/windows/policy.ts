@@ -1,5 +1,12 @@
 import { createHash, X509Certificate } from 'node:crypto';
-import type { PolicySettings, PolicyTranslation, PolicyTranslator, TranslationTarget, UnsupportedSetting, WifiNetwork } from '../../core/policies/policy-model.js';
+import type {
+  PolicySettings,
+  PolicyTranslation,
+  PolicyTranslator,
+  TranslationTarget,
+  UnsupportedSetting,
+  WifiNetwork,
+} from '../../core/policies/policy-model.js';
 import { type CspCatalogue, type CspVerb, cspCatalogue } from './csp-catalogue.js';
 import type { CspOp } from './syncml.js';
 import { type XmlElement, XmlError, child, childrenNamed, escapeXml, parseXml, textAt } from './xml.js';
@@ -47,7 +54,8 @@ export const BITLOCKER_OPS: readonly CspOp[] = [
 function wlanProfile(network: WifiNetwork): string | undefined {
   const ssid = escapeXml(network.ssid);
   const hex = Buffer.from(network.ssid).toString('hex').toUpperCase();
-  const auth = network.security === 'open' ? 'open' : network.security === 'wpa3-personal' ? 'WPA3SAE' : network.security === 'wpa2-personal' ? 'WPA2PSK' : undefined;
+  const auth =
+    network.security === 'open' ? 'open' : network.security === 'wpa3-personal' ? 'WPA3SAE' : network.security === 'wpa2-personal' ? 'WPA2PSK' : undefined;
   if (!auth) return undefined;
   const key =
     network.security === 'open'
@@ -72,7 +80,8 @@ export function translatePolicy(settings: PolicySettings, _target: TranslationTa
       // AlphanumericDevicePasswordRequired: 0 alphanumeric, 1 alphanumeric or numeric, 2 anything.
       const alnum = { any: 2, numeric: 1, alphanumeric: 0, complex: 0 }[p.complexity];
       ops.push(int(`${lock}/AlphanumericDevicePasswordRequired`, alnum));
-      if (p.complexity === 'alphanumeric' || p.complexity === 'complex') ops.push(int(`${lock}/MinDevicePasswordComplexCharacters`, p.complexity === 'complex' ? 3 : 2));
+      if (p.complexity === 'alphanumeric' || p.complexity === 'complex')
+        ops.push(int(`${lock}/MinDevicePasswordComplexCharacters`, p.complexity === 'complex' ? 3 : 2));
       if (p.complexity === 'any') ops.push(int(`${lock}/AllowSimpleDevicePassword`, 1));
     }
     if (p.maxInactivityMinutes !== undefined) ops.push(int(`${lock}/MaxInactivityTimeDeviceLock`, p.maxInactivityMinutes));
@@ -134,7 +143,7 @@ export function translatePolicy(settings: PolicySettings, _target: TranslationTa
     no('osUpdate.minimumVersion', 'Windows Update installs what is offered; Steward enforces automatic updates and deadlines, not a build number.');
   }
 
-  (settings.apps ?? []).forEach((app, i) => {
+  (settings.apps ?? []).forEach((_app, i) => {
     no(`apps[${i}]`, 'Windows apps are installed with the install_app command (MSI with its hash), not by policy.');
   });
 
@@ -175,7 +184,7 @@ export function parseRawProfile(content: string, catalogue: CspCatalogue): { ops
   const collect = (element: XmlElement) => {
     for (const c of element.children) {
       if (c.name === 'SyncBody' || c.name === 'Atomic' || c.name === 'Sequence') collect(c);
-      else if (c.name !== 'Final') commands.push(c);
+      else if (c.name !== 'Final' && c.name !== 'CmdID' && c.name !== 'Meta') commands.push(c);
     }
   };
   collect(root);

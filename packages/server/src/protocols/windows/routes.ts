@@ -43,19 +43,24 @@ export function windowsEnrollmentRoutes(enrollment: WindowsEnrollment): RouteMod
     });
     requireLength(app);
 
-    const soap = (action: string, reply: string, handle: (request: ReturnType<typeof parseSoap>) => Promise<string> | string) => async (request: FastifyRequest, response: FastifyReply) => {
-      let relatesTo: string | undefined;
-      try {
-        if (!Buffer.isBuffer(request.body)) throw new SoapFault('MessageFormat', 'the body must be a SOAP 1.2 envelope');
-        const parsed = parseSoap(request.body, action);
-        relatesTo = parsed.messageId;
-        const answer = await handle(parsed);
-        return response.type(`${SOAP_TYPE}; charset=utf-8`).send(answer);
-      } catch (error) {
-        if (!(error instanceof SoapFault)) throw error;
-        return response.code(error.httpStatus).type(`${SOAP_TYPE}; charset=utf-8`).send(faultEnvelope(error, reply, relatesTo ?? error.relatesTo));
-      }
-    };
+    const soap =
+      (action: string, reply: string, handle: (request: ReturnType<typeof parseSoap>) => Promise<string> | string) =>
+      async (request: FastifyRequest, response: FastifyReply) => {
+        let relatesTo: string | undefined;
+        try {
+          if (!Buffer.isBuffer(request.body)) throw new SoapFault('MessageFormat', 'the body must be a SOAP 1.2 envelope');
+          const parsed = parseSoap(request.body, action);
+          relatesTo = parsed.messageId;
+          const answer = await handle(parsed);
+          return response.type(`${SOAP_TYPE}; charset=utf-8`).send(answer);
+        } catch (error) {
+          if (!(error instanceof SoapFault)) throw error;
+          return response
+            .code(error.httpStatus)
+            .type(`${SOAP_TYPE}; charset=utf-8`)
+            .send(faultEnvelope(error, reply, relatesTo ?? error.relatesTo));
+        }
+      };
     const hidden = (summary: string) => ({ tags: ['windows'], summary, hide: true });
 
     app.get(WINDOWS_PATHS.discovery, { config: { auth: 'public' }, schema: hidden('Windows MDM discovery probe (device-facing)') }, async (_request, reply) =>
@@ -79,7 +84,7 @@ export function windowsEnrollmentRoutes(enrollment: WindowsEnrollment): RouteMod
 
     const Query = Type.Object({
       appru: Type.String({ maxLength: 2048, pattern: '^ms-app://' }),
-      'login_hint': Type.Optional(Type.String({ maxLength: 256 })),
+      login_hint: Type.Optional(Type.String({ maxLength: 256 })),
     });
     app.get(
       WINDOWS_PATHS.federated,
@@ -94,7 +99,11 @@ export function windowsEnrollmentRoutes(enrollment: WindowsEnrollment): RouteMod
         schema: {
           ...hidden('Federated sign-in: an enrollment token in, a security token posted back to Windows'),
           body: Type.Object(
-            { appru: Type.String({ maxLength: 2048, pattern: '^ms-app://' }), login_hint: Type.String({ maxLength: 256 }), token: Type.String({ maxLength: 200 }) },
+            {
+              appru: Type.String({ maxLength: 2048, pattern: '^ms-app://' }),
+              login_hint: Type.String({ maxLength: 256 }),
+              token: Type.String({ maxLength: 200 }),
+            },
             { additionalProperties: false },
           ),
         },
@@ -102,7 +111,8 @@ export function windowsEnrollmentRoutes(enrollment: WindowsEnrollment): RouteMod
       async (request, reply) => {
         const { appru, login_hint: upn, token } = request.body;
         const found = await enrollment.findWindowsEnrollment(token);
-        if (!found || !/^[^\s@<>"]{1,128}@[A-Za-z0-9.-]{1,253}$/.test(upn)) return sendPage(reply, 401, signInPage(appru, upn, 'The e-mail address or the enrollment token is not valid.'));
+        if (!found || !/^[^\s@<>"]{1,128}@[A-Za-z0-9.-]{1,253}$/.test(upn))
+          return sendPage(reply, 401, signInPage(appru, upn, 'The e-mail address or the enrollment token is not valid.'));
         return sendPage(reply, 200, postBackPage(appru, enrollment.mintFederatedToken(found, upn)));
       },
     );
@@ -128,7 +138,10 @@ function postBackPage(appru: string, token: string): string {
 }
 
 /** OMA-DM management sessions, and the BitLocker recovery key escrow, both proven by the PC's certificate. */
-export function windowsManagementRoutes(ctx: Context, deps: { sessions: WindowsSessions; verifier: WindowsIdentityVerifier; repo: WindowsRepository }): RouteModule {
+export function windowsManagementRoutes(
+  ctx: Context,
+  deps: { sessions: WindowsSessions; verifier: WindowsIdentityVerifier; repo: WindowsRepository },
+): RouteModule {
   return (app) => {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser(SYNCML_TYPE, { parseAs: 'buffer', bodyLimit: SYNCML_MAX_BYTES }, (_request, body, done) => done(null, body));
@@ -146,7 +159,11 @@ export function windowsManagementRoutes(ctx: Context, deps: { sessions: WindowsS
 
     app.post(
       WINDOWS_PATHS.management,
-      { config: { auth: 'public' }, bodyLimit: SYNCML_MAX_BYTES, schema: { tags: ['windows'], summary: 'OMA-DM management session (device-facing)', hide: true } },
+      {
+        config: { auth: 'public' },
+        bodyLimit: SYNCML_MAX_BYTES,
+        schema: { tags: ['windows'], summary: 'OMA-DM management session (device-facing)', hide: true },
+      },
       async (request, reply) => {
         const identity = identify(request);
         if (!Buffer.isBuffer(request.body)) throw new StewardError('unsupported_media_type');
@@ -165,7 +182,10 @@ export function windowsManagementRoutes(ctx: Context, deps: { sessions: WindowsS
           summary: 'BitLocker recovery key escrow (device-facing, client certificate)',
           hide: true,
           body: Type.Object(
-            { recoveryPassword: Type.String({ pattern: RECOVERY_PASSWORD.source }), keyProtectorId: Type.Optional(Type.String({ maxLength: 64, pattern: '^\\{?[0-9A-Fa-f-]{36}\\}?$' })) },
+            {
+              recoveryPassword: Type.String({ pattern: RECOVERY_PASSWORD.source }),
+              keyProtectorId: Type.Optional(Type.String({ maxLength: 64, pattern: '^\\{?[0-9A-Fa-f-]{36}\\}?$' })),
+            },
             { additionalProperties: false },
           ),
         },

@@ -67,7 +67,8 @@ export class WindowsSessions {
       await this.audit(device.device_id, 'windows.identity_mismatch', 'denied', { claimed: message.source.slice(0, 100) });
       throw new StewardError('device_identity_mismatch');
     }
-    if (device.enrollment_state === 'unenrolled' || device.enrollment_state === 'retired') throw new StewardError('device_not_enrolled', 'This device has left management.');
+    if (device.enrollment_state === 'unenrolled' || device.enrollment_state === 'retired')
+      throw new StewardError('device_not_enrolled', 'This device has left management.');
     const deviceId = device.device_id;
 
     const alerts = message.commands.filter((c) => c.kind === 'Alert');
@@ -91,7 +92,8 @@ export class WindowsSessions {
     for (const command of message.commands) {
       if (command.kind !== 'Status' && command.kind !== 'Results') continue;
       const msgRef = Number(command.msgRef ?? message.msgId);
-      if (!(msgRef >= 1 && msgRef <= serverMsgId)) throw new StewardError('invalid_syncml', `${command.kind} ${command.cmdId} has a MsgRef that points nowhere.`);
+      if (!(msgRef >= 1 && msgRef <= serverMsgId))
+        throw new StewardError('invalid_syncml', `${command.kind} ${command.cmdId} has a MsgRef that points nowhere.`);
       if (command.kind === 'Status' && command.cmdRef === '0' && command.cmd === 'SyncHdr') continue;
       if (!sent[`${msgRef}:${command.cmdRef}`]) throw new StewardError('invalid_syncml', `${command.kind} ${command.cmdId} has a CmdRef that points nowhere.`);
     }
@@ -149,7 +151,14 @@ export class WindowsSessions {
       await this.ctx.commands.cancelForDevice(deviceId);
       await this.audit(deviceId, 'windows.unenrolled', 'success', { by: 'user' });
       await this.repo.update(deviceId, { session_id: null, server_msg_id: 0, client_msg_id: 0, session_sent: '{}', inflight: '{}', session_at: Date.now() });
-      return buildSyncML({ sessionId: message.sessionId, msgId: serverMsgId + 1, deviceLocUri: message.source, serverLocUri: this.serverUrl, statuses, commands: [] });
+      return buildSyncML({
+        sessionId: message.sessionId,
+        msgId: serverMsgId + 1,
+        deviceLocUri: message.source,
+        serverLocUri: this.serverUrl,
+        statuses,
+        commands: [],
+      });
     }
 
     const now = Date.now();
@@ -297,10 +306,12 @@ export class WindowsSessions {
     }
     if (step.poll) {
       const value = state.results[step.poll.locUri];
-      if (value !== undefined && step.poll.failed.includes(value)) return this.finish(deviceId, commandId, 'error', state, inflight, `${step.poll.locUri} reported ${value}`);
+      if (value !== undefined && step.poll.failed.includes(value))
+        return this.finish(deviceId, commandId, 'error', state, inflight, `${step.poll.locUri} reported ${value}`);
       if (value === undefined || !step.poll.done.includes(value)) {
         state.polls++;
-        if (state.polls >= step.poll.maxAttempts) return this.finish(deviceId, commandId, 'error', state, inflight, `${step.poll.locUri} never reported completion`);
+        if (state.polls >= step.poll.maxAttempts)
+          return this.finish(deviceId, commandId, 'error', state, inflight, `${step.poll.locUri} never reported completion`);
         state.waiting = true;
         return;
       }
@@ -351,7 +362,16 @@ export class WindowsSessions {
   }
 
   private async audit(deviceId: string, action: string, outcome: 'success' | 'denied', details: unknown): Promise<void> {
-    await this.ctx.audit.append({ actorType: 'device', actorId: deviceId, actorLabel: 'windows', action, targetType: 'device', targetId: deviceId, outcome, details });
+    await this.ctx.audit.append({
+      actorType: 'device',
+      actorId: deviceId,
+      actorLabel: 'windows',
+      action,
+      targetType: 'device',
+      targetId: deviceId,
+      outcome,
+      details,
+    });
   }
 }
 

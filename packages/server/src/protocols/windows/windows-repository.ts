@@ -54,11 +54,18 @@ export interface PlannedCommandRow {
 
 export async function commandsByIds(db: Kysely<DB>, ids: readonly string[]): Promise<PlannedCommandRow[]> {
   if (ids.length === 0) return [];
-  return db.selectFrom('commands').select(['id', 'kind', 'type', 'payload']).where('id', 'in', [...ids]).execute();
+  return db
+    .selectFrom('commands')
+    .select(['id', 'kind', 'type', 'payload'])
+    .where('id', 'in', [...ids])
+    .execute();
 }
 
 /** The device's Windows row with its enrollment state, in one query (every management message needs both). */
-export async function deviceByFingerprint(db: Kysely<DB>, fingerprint: string): Promise<(WindowsDeviceRow & { enrollment_state: string; ownership: string }) | undefined> {
+export async function deviceByFingerprint(
+  db: Kysely<DB>,
+  fingerprint: string,
+): Promise<(WindowsDeviceRow & { enrollment_state: string; ownership: string }) | undefined> {
   return db
     .selectFrom('windows_devices')
     .innerJoin('devices', 'devices.id', 'windows_devices.device_id')
