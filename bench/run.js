@@ -27,7 +27,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { migrate, openDatabase, startApnsStandIn } from '@steward/server';
-import { AppleDevice, generateScepKeyPair } from '@steward/simulators';
+import { AppleDevice, WindowsDevice, generateScepKeyPair, generateWindowsKeyPair } from '@steward/simulators';
 import pg from 'pg';
 import { osVersionKey } from '../packages/server/dist/core/devices/device-model.js';
 import { uuidv7 } from '../packages/server/dist/core/ids.js';
@@ -44,7 +44,8 @@ const STEWARD = path.join(ROOT, 'packages/cli/bin/steward.js');
  */
 const FOUNDATION_SCENARIOS = ['idle-memory', 'device-list', 'device-search', 'enqueue-fanout'];
 const APPLE_SCENARIOS = ['apple-enroll', 'apple-memory', 'apple-commands'];
-const SCENARIOS = [...FOUNDATION_SCENARIOS, ...APPLE_SCENARIOS];
+const WINDOWS_SCENARIOS = ['windows-enroll', 'windows-sessions'];
+const SCENARIOS = [...FOUNDATION_SCENARIOS, ...APPLE_SCENARIOS, ...WINDOWS_SCENARIOS];
 
 /** Each scenario's targets; the first is the headline. `null`: an informational figure with no target. */
 const TARGETS = {
@@ -62,6 +63,10 @@ const TARGETS = {
     },
   ],
   'apple-memory': [{ metric: 'rssRatio', op: '<=', value: 1.2, unit: '×', description: 'server RSS flat (within 20 %) from 1,000 to 10,000 enrolled devices' }],
+  'windows-enroll': [
+    { metric: 'enrollmentsPerSecond', op: '>=', value: 50, unit: '/s', description: 'at least 50 MS-MDE2 enrollments per second (discovery, policy, WSTEP with the CSR signed)' },
+  ],
+  'windows-sessions': [{ metric: 'messagesPerSecond', op: '>=', value: 1000, unit: '/s', description: 'at least 1,000 SyncML management messages per second' }],
   'apple-commands': [
     { metric: 'cpuMsPerRequest', op: '<=', value: 0.5, unit: 'ms', description: 'server CPU per MDM request (signature, queue, result) at most 0.5 ms' },
     { metric: 'roundTripsPerSecond', op: '>=', value: 1000, unit: '/s', description: 'at least 1,000 command round trips per second end to end' },
@@ -1033,6 +1038,157 @@ async function appleCommands(run) {
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Windows
+
+/**
+ * Enrolls the Windows fleet through MS-MDE2: discovery probe, Discover, GetPolicies and
+ * RequestSecurityToken (a real PKCS#10 request, checked and signed by Steward's CA) per PC.
+ */
+async function windowsEnroll(run) {
+  const { options, windows } = run;
+  const n = run.devices;
+  const keyStarted = performance.now();
+  const keyPairs = await Promise.all(Array.from({ length: options.appleKeyPairs }, () => generateWindowsKeyPair()));
+  const keyGenerationMs = round(performance.now() - keyStarted);
+  const devices = Array.from(
+    { length: n },
+    (_, i) =>
+      new WindowsDevice({
+        serverUrl: windows.base,
+        ca: '',
+        upn: `user${i}@example.com`,
+        token: windows.token,
+        keys: keyPairs[i % keyPairs.length],
+        agent: windows.agent,
+        clientCertHeader: windows.header,
+        onExchange: (ms) => windows.latencies?.push(ms),
+      }),
+  );
+  const failed = new Set();
+  const measured = await cpuOver(run.server, () =>
+    pool(devices, options.appleConcurrency, async (d) => {
+      try {
+        await d.enroll();
+      } catch (error) {
+        failed.add(d);
+        throw error;
+      }
+    }),
+  );
+  windows.devices = devices.filter((d) => !failed.has(d));
+  const enrolled = windows.devices.length;
+  return {
+    enrolled,
+    errors: measured.value.length,
+    errorSamples: measured.value.slice(0, 5),
+    concurrency: options.appleConcurrency,
+    enrollmentsPerSecond: perSecond(enrolled, measured.wallMs),
+    wallSeconds: round(measured.wallMs / 1000, 1),
+    cpuMsPerEnrollment: perMs(measured.cpuSeconds ?? 0, enrolled),
+    simulatorCpuMsPerEnrollment: perMs(measured.simulatorCpuSeconds, enrolled),
+    requestsPerEnrollment: 4,
+    keyPairs: { count: options.appleKeyPairs, generationMs: keyGenerationMs, note: 'RSA 2048 key pairs made ahead and shared; each PC still sends its own CSR and gets its own certificate' },
+    transport: `HTTP to steward serve with the client certificate in ${windows.header} (RFC 9440), as behind a TLS-terminating proxy`,
+  };
+}
+
+/**
+ * Management sessions: (a) every PC's first session (DevInfo, the first inventory of 28 Gets, its
+ * results), (b) a lock to the whole fleet, every PC polls (Alert 1201 + DevInfo → Exec → statuses →
+ * end), (c) idle polls with nothing queued. Messages/s and per-message latency over all three.
+ */
+async function windowsSessions(run) {
+  const { options, windows } = run;
+  const devices = windows.devices;
+  const latencies = [];
+  windows.latencies = latencies;
+  const phase = async () => {
+    const before = latencies.length;
+    const measured = await cpuOver(run.server, () => pool(devices, options.appleConcurrency, (d) => d.session()));
+    return { ...measured, messages: latencies.length - before, errors: measured.value.length, errorSamples: measured.value.slice(0, 3) };
+  };
+  const first = await phase();
+  run.log(`  first sessions (inventory): ${first.messages.toLocaleString('en')} messages in ${fmt(first.wallMs / 1000)} s`);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const res = await httpRequest(agent, run.server.base, 'POST', '/api/v1/commands', {
+    token: run.token,
+    body: { type: 'lock', target: { groupId: windows.groupId } },
+  });
+  agent.destroy();
+  if (res.status !== 202) throw new Error(`POST /api/v1/commands answered HTTP ${res.status}: ${res.text.slice(0, 300)}`);
+  const locks = await phase();
+  const locked = devices.filter((d) => d.state.locks > 0).length;
+  run.log(`  lock sessions: ${locked.toLocaleString('en')} PCs locked, ${locks.messages.toLocaleString('en')} messages in ${fmt(locks.wallMs / 1000)} s`);
+  const idle = await phase();
+  const all = [first, locks, idle];
+  const messages = all.reduce((t, p) => t + p.messages, 0);
+  const wallMs = all.reduce((t, p) => t + p.wallMs, 0);
+  const cpuSeconds = all.reduce((t, p) => t + (p.cpuSeconds ?? 0), 0);
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const byPhase = (p) => ({
+    messages: p.messages,
+    wallSeconds: round(p.wallMs / 1000, 2),
+    messagesPerSecond: perSecond(p.messages, p.wallMs),
+    cpuMsPerMessage: perMs(p.cpuSeconds ?? 0, p.messages),
+  });
+  return {
+    devices: devices.length,
+    concurrency: options.appleConcurrency,
+    messages,
+    messagesPerSecond: perSecond(messages, wallMs),
+    p50Ms: round(percentile(sorted, 50), 2),
+    p95Ms: round(percentile(sorted, 95), 2),
+    p99Ms: round(percentile(sorted, 99), 2),
+    cpuMsPerMessage: perMs(cpuSeconds, messages),
+    locked,
+    errors: all.reduce((t, p) => t + p.errors, 0),
+    errorSamples: all.flatMap((p) => p.errorSamples),
+    phases: { firstInventory: byPhase(first), lock: byPhase(locks), idle: byPhase(idle) },
+  };
+}
+
+/** A migrated empty database and `steward serve` trusting the bench as its TLS-terminating proxy; a Windows enrollment into a static group. */
+async function prepareWindows(database, options, log, cleanups) {
+  const opened = await openDatabase(database.url);
+  try {
+    await migrate(opened);
+  } finally {
+    await opened.close();
+  }
+  const header = 'x-client-cert';
+  const server = await startServer(database, (port) => ['--public-url', `http://127.0.0.1:${port}`, '--client-cert-header', header]);
+  cleanups.push(() => server.stop());
+  log(`  steward serve (pid ${server.pid}) ready at ${server.base} in ${fmt(server.startupMs)} ms`);
+  const token = await createToken(database);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const api = async (method, pathname, body, expected) => {
+    const res = await httpRequest(agent, server.base, method, pathname, { token, body });
+    if (res.status !== expected) throw new Error(`${method} ${pathname} answered HTTP ${res.status}: ${res.text.slice(0, 500)}`);
+    return parseJson(res.text);
+  };
+  try {
+    const group = await api('POST', '/api/v1/groups', { name: 'bench-windows', kind: 'static' }, 201);
+    const enrollment = await api(
+      'POST',
+      '/api/v1/enrollments',
+      { name: 'bench Windows fleet', platform: 'windows', ownership: 'corporate', groupId: group.id, maxUses: Math.min(1_000_000, options.appleDevices * 2 + 10) },
+      201,
+    );
+    const enrollmentToken = enrollment.token ?? new URL(enrollment.url).pathname.split('/').pop();
+    const fleetAgent = new http.Agent({ keepAlive: true, maxSockets: options.appleConcurrency + 8 });
+    cleanups.push(() => fleetAgent.destroy());
+    return {
+      server,
+      token,
+      windows: { base: server.base, agent: fleetAgent, header, token: enrollmentToken, groupId: group.id, devices: [] },
+      figures: { serverStartupMs: server.startupMs, fleet: options.appleDevices },
+    };
+  } finally {
+    agent.destroy();
+  }
+}
+
 const RUNNERS = {
   'idle-memory': idleMemory,
   'device-list': deviceList,
@@ -1041,6 +1197,8 @@ const RUNNERS = {
   'apple-enroll': appleEnroll,
   'apple-memory': appleMemory,
   'apple-commands': appleCommands,
+  'windows-enroll': windowsEnroll,
+  'windows-sessions': windowsSessions,
 };
 
 /** Problems that make a scenario's figures wrong (as opposed to merely slow). */
@@ -1064,6 +1222,14 @@ function problemsOf(scenario, figures, devices) {
     if (figures.roundTrips !== figures.devices) problems.push(`${figures.roundTrips} devices carried out the lock, expected ${figures.devices}`);
     if (figures.enqueue.deviceCount !== figures.devices) problems.push(`the lock reached ${figures.enqueue.deviceCount} devices, expected ${figures.devices}`);
   }
+  if (scenario === 'windows-enroll') {
+    if (figures.errors > 0) problems.push(`${figures.errors} enrollments failed, e.g. ${figures.errorSamples[0]}`);
+    if (figures.enrolled !== devices) problems.push(`${figures.enrolled} PCs enrolled, expected ${devices}`);
+  }
+  if (scenario === 'windows-sessions') {
+    if (figures.errors > 0) problems.push(`${figures.errors} sessions failed, e.g. ${figures.errorSamples[0]}`);
+    if (figures.locked !== figures.devices) problems.push(`${figures.locked} PCs carried out the lock, expected ${figures.devices}`);
+  }
   if (scenario === 'idle-memory' && !(figures.rssMb > 0)) problems.push('could not read the server RSS from /proc');
   return problems;
 }
@@ -1086,6 +1252,10 @@ function describe(scenario, figures) {
       return `RSS ${fmt(figures.rssAtCheckpointMb)} MB at ${figures.checkpointDevices?.toLocaleString('en')} devices, ${fmt(figures.rssAtFleetMb)} MB at ${figures.fleetDevices?.toLocaleString('en')}: ×${figures.rssRatio}`;
     case 'apple-commands':
       return `${fmt(figures.roundTripsPerSecond)} round trips/s; ${fmt(figures.cpuMsPerRequest)} ms server CPU per MDM request (${fmt(figures.requestsPerServerCpuSecond)} req per CPU-s); Idle only ${fmt(figures.idle.cpuMsPerRequest)} ms; ${figures.errors} errors`;
+    case 'windows-enroll':
+      return `${fmt(figures.enrollmentsPerSecond)} enrollments/s; ${fmt(figures.cpuMsPerEnrollment)} ms server CPU per enrollment; ${figures.errors} errors`;
+    case 'windows-sessions':
+      return `${fmt(figures.messagesPerSecond)} SyncML messages/s (p50 ${fmt(figures.p50Ms)} ms, p95 ${fmt(figures.p95Ms)}, p99 ${fmt(figures.p99Ms)}); ${fmt(figures.cpuMsPerMessage)} ms server CPU per message; ${figures.errors} errors`;
     default:
       return '';
   }
@@ -1318,6 +1488,23 @@ async function main() {
       log(`\nSummary (${database.dialect}, ${n.toLocaleString('en')} devices):`);
       for (const r of records.slice(first))
         log(`  ${verdict(r)}  ${r.scenario.padEnd(15)} ${describe(r.scenario, r.figures)}  [target ${targetText(r.targets)}]`);
+    }
+
+    if (options.scenarios.some((s) => WINDOWS_SCENARIOS.includes(s))) {
+      // Sessions need an enrolled fleet: enrollment always runs first.
+      const windowsScenarios = ['windows-enroll', ...(options.scenarios.includes('windows-sessions') ? ['windows-sessions'] : [])];
+      const n = options.appleDevices;
+      const database = await prepareDatabase(options.databaseUrl);
+      cleanups.push(() => database.drop());
+      log(`\nSteward bench: ${windowsScenarios.join(', ')} on ${database.dialect}, ${n.toLocaleString('en')} simulated Windows PCs${options.quick ? ' (quick)' : ''}`);
+      const setup = await prepareWindows(database, options, log, cleanups);
+      context.database = { dialect: database.dialect, version: database.dialect === 'postgres' ? await postgresVersion(database.url) : null };
+      const first = records.length;
+      await runScenarios(windowsScenarios, { options, server: setup.server, token: setup.token, windows: setup.windows, devices: n, log }, setup.figures, database.dialect);
+      await setup.server.stop();
+      log(`\nSummary (${database.dialect}, ${n.toLocaleString('en')} PCs):`);
+      for (const r of records.slice(first))
+        log(`  ${verdict(r)}  ${r.scenario.padEnd(16)} ${describe(r.scenario, r.figures)}  [target ${targetText(r.targets)}]`);
     }
 
     const summary = writeSummary(options.resultsDir, records);

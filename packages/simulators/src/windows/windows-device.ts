@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomInt, randomUUID, webcrypto } from 'node:crypto';
+import http from 'node:http';
 import https from 'node:https';
 import * as x509 from '@peculiar/x509';
 import { type CspVerb, WINDOWS_PATHS, type XmlElement, cspCatalogue, escapeXml, parseXml } from '@steward/server';
@@ -31,19 +32,24 @@ export interface HttpAnswer {
   body: Buffer;
 }
 
-/** One HTTPS request with an explicit Content-Length (what Windows sends), optionally with a client certificate. */
+/**
+ * One request with an explicit Content-Length (what Windows sends), over HTTPS (optionally with a
+ * client certificate) or, behind a TLS-terminating proxy, plain HTTP.
+ */
 export function httpsRequest(
   url: string,
-  options: { method: string; headers?: Record<string, string>; body?: string | Buffer; ca?: string; cert?: string; key?: string; agent?: https.Agent },
+  options: { method: string; headers?: Record<string, string>; body?: string | Buffer; ca?: string; cert?: string; key?: string; agent?: http.Agent },
 ): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const body = options.body === undefined ? undefined : Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body);
-    const request = https.request(
+    const tls = url.startsWith('https:');
+    const request = (tls ? https : http).request(
       url,
       {
         method: options.method,
         headers: { ...(options.headers ?? {}), ...(body ? { 'content-length': String(body.length) } : {}) },
-        ...(options.agent ? { agent: options.agent } : { ca: options.ca, cert: options.cert, key: options.key }),
+        ...(options.agent ? { agent: options.agent } : {}),
+        ...(tls && !(options.agent && !options.cert) ? { ca: options.ca, cert: options.cert, key: options.key } : {}),
       },
       (response) => {
         const chunks: Buffer[] = [];
@@ -88,6 +94,14 @@ export interface WindowsDeviceOptions {
   osVersion?: string;
   /** What to put in the CSR: a subject or extensions a real PC would not ask for (hostile tests). */
   csr?: { subject?: string; extensions?: x509.Extension[]; hash?: 'SHA-256' | 'SHA-1' };
+  /**
+   * Behind a TLS-terminating proxy (the benchmark): the certificate goes in this header (RFC 9440)
+   * instead of the TLS handshake, and every request uses `agent`.
+   */
+  clientCertHeader?: string;
+  agent?: http.Agent;
+  /** Called with each management message's round-trip time (ms). */
+  onExchange?: (ms: number) => void;
 }
 
 export interface WindowsDeviceState {
@@ -129,9 +143,10 @@ export class WindowsDevice {
   /** What the provisioning document said. */
   provisioning: { managementUrl: string; rootThumbprint: string; pollMinutes: number } | undefined;
   private keys: CryptoKeyPair | undefined;
-  private agent: https.Agent | undefined;
+  private agent: http.Agent | undefined;
   private poller: NodeJS.Timeout | undefined;
   private sessionCounter = randomInt(1, 0xfff);
+  private certHeader = '';
 
   constructor(private readonly options: WindowsDeviceOptions) {
     this.deviceId = randomBytes(16).toString('hex').toUpperCase();
@@ -152,7 +167,7 @@ export class WindowsDevice {
   }
 
   private async post(url: string, body: string, contentType = 'application/soap+xml; charset=utf-8'): Promise<HttpAnswer> {
-    return httpsRequest(url, { method: 'POST', headers: { 'content-type': contentType }, body, ca: this.options.ca });
+    return httpsRequest(url, { method: 'POST', headers: { 'content-type': contentType }, body, ca: this.options.ca, ...(this.options.agent ? { agent: this.options.agent } : {}) });
   }
 
   private security(federatedToken: string | undefined): string {
@@ -166,7 +181,7 @@ export class WindowsDevice {
   /** Discovery → (federated sign-in) → certificate policy → enrollment; keeps the issued certificate. */
   async enroll(): Promise<void> {
     const base = this.options.serverUrl;
-    const probe = await httpsRequest(`${base}${WINDOWS_PATHS.discovery}`, { method: 'GET', ca: this.options.ca });
+    const probe = await httpsRequest(`${base}${WINDOWS_PATHS.discovery}`, { method: 'GET', ca: this.options.ca, ...(this.options.agent ? { agent: this.options.agent } : {}) });
     if (probe.status !== 200) throw new Error(`discovery probe answered ${probe.status}`);
     const policies = this.options.authPolicy === 'Federated' ? ['Federated'] : ['OnPremise', 'Federated'];
     const discover = await this.post(
@@ -258,7 +273,11 @@ export class WindowsDevice {
       .toString('base64')
       .replace(/(.{64})/g, '$1\n')
       .trimEnd()}\n-----END PRIVATE KEY-----\n`;
-    this.agent = new https.Agent({ keepAlive: true, maxSockets: 1, ca: this.options.ca, cert: this.certificatePem, key: this.keyPem });
+    this.agent =
+      this.options.clientCertHeader && this.options.agent
+        ? this.options.agent
+        : new https.Agent({ keepAlive: true, maxSockets: 1, ca: this.options.ca, cert: this.certificatePem, key: this.keyPem });
+    this.certHeader = `:${Buffer.from(new x509.X509Certificate(this.certificatePem ?? '').rawData).toString('base64')}:`;
   }
 
   private parse(answer: HttpAnswer, what: string): XmlElement {
@@ -296,12 +315,16 @@ export class WindowsDevice {
   /** Sends one SyncML message to the management server over mutual TLS. */
   async send(body: string): Promise<HttpAnswer> {
     if (!this.provisioning || !this.agent) throw new Error('not enrolled');
-    return httpsRequest(this.provisioning.managementUrl, {
+    const header = this.options.clientCertHeader;
+    const started = performance.now();
+    const answer = await httpsRequest(this.provisioning.managementUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/vnd.syncml.dm+xml' },
+      headers: { 'content-type': 'application/vnd.syncml.dm+xml', ...(header ? { [header]: this.certHeader } : {}) },
       body,
       agent: this.agent,
     });
+    this.options.onExchange?.(performance.now() - started);
+    return answer;
   }
 
   startPolling(intervalMs: number): void {
@@ -319,7 +342,7 @@ export class WindowsDevice {
 
   close(): void {
     this.stopPolling();
-    this.agent?.destroy();
+    if (this.agent !== this.options.agent) this.agent?.destroy();
   }
 
   private header(sessionId: string, msgId: number): string {
@@ -527,7 +550,7 @@ export class WindowsDevice {
     const url = new URL(WINDOWS_PATHS.recoveryKey, this.provisioning.managementUrl).toString();
     const answer = await httpsRequest(url, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(this.options.clientCertHeader ? { [this.options.clientCertHeader]: this.certHeader } : {}) },
       body: JSON.stringify({ recoveryPassword: this.state.recoveryPassword, keyProtectorId: `{${randomUUID().toUpperCase()}}` }),
       agent: this.agent,
     });
