@@ -220,9 +220,9 @@ export function windowsManagementRoutes(
 export function windowsAdminRoutes(ctx: Context, repo: WindowsRepository): RouteModule {
   return (app) => {
     const path = '/api/v1/windows/devices/:id/bitlocker-recovery-key';
-    // A refused read is audited too: the global audit hook covers mutating requests only.
-    app.addHook('onResponse', async (request, reply) => {
-      if (request.routeOptions.url !== path || (reply.statusCode !== 401 && reply.statusCode !== 403)) return;
+    // A refused read is audited too (the global audit hook covers mutating requests only), before the answer leaves.
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (request.routeOptions.url !== path || (reply.statusCode !== 401 && reply.statusCode !== 403)) return payload;
       await ctx.audit
         .append({
           actorType: request.principal?.type ?? 'anonymous',
@@ -237,6 +237,7 @@ export function windowsAdminRoutes(ctx: Context, repo: WindowsRepository): Route
           sourceIp: request.ip,
         })
         .catch((error) => request.log.error({ err: error }, 'audit write failed'));
+      return payload;
     });
 
     app.get(
