@@ -148,6 +148,26 @@ describe('npm run bench (quick)', () => {
     expectAppleWellFormed(dir);
   });
 
+  it('enrolls and drives a small simulated Windows fleet', { timeout: 60_000 }, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'steward-bench-test-'));
+    resultDirs.push(dir);
+    const pcs = 10;
+    const args = [RUNNER, '--quick', '--scenario', 'windows-enroll,windows-sessions', '--devices', String(pcs), '--results', dir];
+    const { stdout } = await run(process.execPath, args, { cwd: ROOT, timeout: 50_000, maxBuffer: 4 * 1024 * 1024 });
+    expect(stdout).toContain(`Summary (sqlite, ${pcs} PCs)`);
+    expect(fs.readdirSync(dir).sort()).toEqual(['SUMMARY.md', 'windows-enroll-sqlite.json', 'windows-sessions-sqlite.json']);
+    const enroll = read(dir, 'windows-enroll-sqlite.json');
+    expect(enroll.figures.enrolled).toBe(pcs);
+    expect(enroll.figures.errors).toBe(0);
+    expect(positive(enroll.figures.enrollmentsPerSecond)).toBe(true);
+    const sessions = read(dir, 'windows-sessions-sqlite.json');
+    expect(sessions.figures.locked).toBe(pcs);
+    expect(sessions.figures.errors).toBe(0);
+    // First session: DevInfo → inventory Gets → results; lock: Alert → Exec → statuses; idle: one message.
+    expect(sessions.figures.messages).toBe(5 * pcs);
+    for (const key of ['messagesPerSecond', 'p50Ms', 'p95Ms', 'p99Ms', 'cpuMsPerMessage']) expect(positive(sessions.figures[key])).toBe(true);
+  });
+
   it('measures every scenario on SQLite', { timeout: 60_000 }, async () => {
     const { dir, stdout } = await quickRun();
     expect(stdout).toContain('Summary (sqlite, 300 devices)');

@@ -64,7 +64,13 @@ const TARGETS = {
   ],
   'apple-memory': [{ metric: 'rssRatio', op: '<=', value: 1.2, unit: '×', description: 'server RSS flat (within 20 %) from 1,000 to 10,000 enrolled devices' }],
   'windows-enroll': [
-    { metric: 'enrollmentsPerSecond', op: '>=', value: 50, unit: '/s', description: 'at least 50 MS-MDE2 enrollments per second (discovery, policy, WSTEP with the CSR signed)' },
+    {
+      metric: 'enrollmentsPerSecond',
+      op: '>=',
+      value: 50,
+      unit: '/s',
+      description: 'at least 50 MS-MDE2 enrollments per second (discovery, policy, WSTEP with the CSR signed)',
+    },
   ],
   'windows-sessions': [{ metric: 'messagesPerSecond', op: '>=', value: 1000, unit: '/s', description: 'at least 1,000 SyncML management messages per second' }],
   'apple-commands': [
@@ -1088,7 +1094,11 @@ async function windowsEnroll(run) {
     cpuMsPerEnrollment: perMs(measured.cpuSeconds ?? 0, enrolled),
     simulatorCpuMsPerEnrollment: perMs(measured.simulatorCpuSeconds, enrolled),
     requestsPerEnrollment: 4,
-    keyPairs: { count: options.appleKeyPairs, generationMs: keyGenerationMs, note: 'RSA 2048 key pairs made ahead and shared; each PC still sends its own CSR and gets its own certificate' },
+    keyPairs: {
+      count: options.appleKeyPairs,
+      generationMs: keyGenerationMs,
+      note: 'RSA 2048 key pairs made ahead and shared; each PC still sends its own CSR and gets its own certificate',
+    },
     transport: `HTTP to steward serve with the client certificate in ${windows.header} (RFC 9440), as behind a TLS-terminating proxy`,
   };
 }
@@ -1172,7 +1182,13 @@ async function prepareWindows(database, options, log, cleanups) {
     const enrollment = await api(
       'POST',
       '/api/v1/enrollments',
-      { name: 'bench Windows fleet', platform: 'windows', ownership: 'corporate', groupId: group.id, maxUses: Math.min(1_000_000, options.appleDevices * 2 + 10) },
+      {
+        name: 'bench Windows fleet',
+        platform: 'windows',
+        ownership: 'corporate',
+        groupId: group.id,
+        maxUses: Math.min(1_000_000, options.appleDevices * 2 + 10),
+      },
       201,
     );
     const enrollmentToken = enrollment.token ?? new URL(enrollment.url).pathname.split('/').pop();
@@ -1496,11 +1512,18 @@ async function main() {
       const n = options.appleDevices;
       const database = await prepareDatabase(options.databaseUrl);
       cleanups.push(() => database.drop());
-      log(`\nSteward bench: ${windowsScenarios.join(', ')} on ${database.dialect}, ${n.toLocaleString('en')} simulated Windows PCs${options.quick ? ' (quick)' : ''}`);
+      log(
+        `\nSteward bench: ${windowsScenarios.join(', ')} on ${database.dialect}, ${n.toLocaleString('en')} simulated Windows PCs${options.quick ? ' (quick)' : ''}`,
+      );
       const setup = await prepareWindows(database, options, log, cleanups);
       context.database = { dialect: database.dialect, version: database.dialect === 'postgres' ? await postgresVersion(database.url) : null };
       const first = records.length;
-      await runScenarios(windowsScenarios, { options, server: setup.server, token: setup.token, windows: setup.windows, devices: n, log }, setup.figures, database.dialect);
+      await runScenarios(
+        windowsScenarios,
+        { options, server: setup.server, token: setup.token, windows: setup.windows, devices: n, log },
+        setup.figures,
+        database.dialect,
+      );
       await setup.server.stop();
       log(`\nSummary (${database.dialect}, ${n.toLocaleString('en')} PCs):`);
       for (const r of records.slice(first))
