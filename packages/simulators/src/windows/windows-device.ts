@@ -167,7 +167,13 @@ export class WindowsDevice {
   }
 
   private async post(url: string, body: string, contentType = 'application/soap+xml; charset=utf-8'): Promise<HttpAnswer> {
-    return httpsRequest(url, { method: 'POST', headers: { 'content-type': contentType }, body, ca: this.options.ca, ...(this.options.agent ? { agent: this.options.agent } : {}) });
+    return httpsRequest(url, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body,
+      ca: this.options.ca,
+      ...(this.options.agent ? { agent: this.options.agent } : {}),
+    });
   }
 
   private security(federatedToken: string | undefined): string {
@@ -181,7 +187,11 @@ export class WindowsDevice {
   /** Discovery → (federated sign-in) → certificate policy → enrollment; keeps the issued certificate. */
   async enroll(): Promise<void> {
     const base = this.options.serverUrl;
-    const probe = await httpsRequest(`${base}${WINDOWS_PATHS.discovery}`, { method: 'GET', ca: this.options.ca, ...(this.options.agent ? { agent: this.options.agent } : {}) });
+    const probe = await httpsRequest(`${base}${WINDOWS_PATHS.discovery}`, {
+      method: 'GET',
+      ca: this.options.ca,
+      ...(this.options.agent ? { agent: this.options.agent } : {}),
+    });
     if (probe.status !== 200) throw new Error(`discovery probe answered ${probe.status}`);
     const policies = this.options.authPolicy === 'Federated' ? ['Federated'] : ['OnPremise', 'Federated'];
     const discover = await this.post(
