@@ -214,6 +214,7 @@ export function appleRoutes(
 function landingPage(platform: string, token: string): string {
   const instructions: Record<string, string> = {
     apple: `<ol><li>Open this page in Safari on the iPhone, iPad or Mac.</li><li>Tap <b>Download profile</b> and allow the download.</li><li>Open <b>Settings</b> (on a Mac, <b>System Settings → Privacy &amp; Security → Profiles</b>), choose <b>Profile Downloaded</b> and install it.</li></ol><p><a class="button" href="/enroll/${token}/apple.mobileconfig">Download profile</a></p>`,
+    windows: `<ol><li>On the PC, open <b>Settings → Accounts → Access work or school</b> and choose <b>Connect</b>.</li><li>Enter your work e-mail address.</li><li>When Windows asks for a password, enter this enrollment token: <code>${token}</code></li></ol>`,
   };
   const body = instructions[platform] ?? '<p>Follow your IT team’s instructions to enroll this device.</p>';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Enroll this device</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;color:#1b1b1f}a.button{display:inline-block;background:#1c7ed6;color:#fff;padding:.6rem 1.2rem;border-radius:.4rem;text-decoration:none}</style></head><body><h1>Enroll this device with Steward</h1><p>Your organisation manages its devices with Steward. Enrolling lets it configure this device, keep it secure and help you when it is lost.</p>${body}</body></html>`;
