@@ -26,6 +26,11 @@ const PUBLIC_ROUTES = new Set([
   'GET /enroll/:token/apple.mobileconfig',
   'GET /scep',
   'POST /scep',
+  // Android: Google's Pub/Sub pushes prove themselves with the secret in the push endpoint's URL
+  // (compared in constant time); the sign-up callback with the one-time state Steward put in the
+  // callback URL when an admin started the sign-up.
+  'POST /android/pubsub',
+  'GET /android/signup-callback',
 ]);
 
 const SOME_ID = '0190f5a2-0000-7000-8000-000000000001';
