@@ -12,7 +12,13 @@ describe('schemas derived from the androidmanagement v1 client', () => {
   });
 
   it('accepts a conforming body and names every problem of a wrong one', () => {
-    expect(check(schemas, 'Policy', { cameraAccess: 'CAMERA_ACCESS_DISABLED', applications: [{ packageName: 'a.b', installType: 'FORCE_INSTALLED' }], minimumApiLevel: 33 })).toEqual([]);
+    expect(
+      check(schemas, 'Policy', {
+        cameraAccess: 'CAMERA_ACCESS_DISABLED',
+        applications: [{ packageName: 'a.b', installType: 'FORCE_INSTALLED' }],
+        minimumApiLevel: 33,
+      }),
+    ).toEqual([]);
     expect(check(schemas, 'Policy', { cameraDisabled: 'yes', applications: [{ packageName: 1, installType: 'MANDATORY' }], passwordPolicies: {} })).toEqual([
       'Policy.cameraDisabled: must be a boolean',
       'Policy.applications[0].packageName: must be a string',

@@ -68,10 +68,35 @@ export function loadSchemas(): Schemas {
 
 /** Enumerations of the fields Steward sends, from Google's reference documentation. */
 export const ENUMS: Readonly<Record<string, readonly string[]>> = {
-  'Command.type': ['LOCK', 'RESET_PASSWORD', 'REBOOT', 'RELINQUISH_OWNERSHIP', 'CLEAR_APP_DATA', 'START_LOST_MODE', 'STOP_LOST_MODE', 'REQUEST_DEVICE_INFO', 'ADD_ESIM', 'REMOVE_ESIM', 'WIPE'],
+  'Command.type': [
+    'LOCK',
+    'RESET_PASSWORD',
+    'REBOOT',
+    'RELINQUISH_OWNERSHIP',
+    'CLEAR_APP_DATA',
+    'START_LOST_MODE',
+    'STOP_LOST_MODE',
+    'REQUEST_DEVICE_INFO',
+    'ADD_ESIM',
+    'REMOVE_ESIM',
+    'WIPE',
+  ],
   'Command.resetPasswordFlags': ['RESET_PASSWORD_FLAG_UNSPECIFIED', 'REQUIRE_ENTRY', 'DO_NOT_ASK_CREDENTIALS_ON_BOOT', 'LOCK_NOW'],
-  'EnrollmentToken.allowPersonalUsage': ['ALLOW_PERSONAL_USAGE_UNSPECIFIED', 'PERSONAL_USAGE_ALLOWED', 'PERSONAL_USAGE_DISALLOWED', 'PERSONAL_USAGE_DISALLOWED_USERLESS'],
-  'Enterprise.enabledNotificationTypes': ['NOTIFICATION_TYPE_UNSPECIFIED', 'ENROLLMENT', 'COMPLIANCE_REPORT', 'STATUS_REPORT', 'COMMAND', 'USAGE_LOGS', 'ENTERPRISE_UPGRADE'],
+  'EnrollmentToken.allowPersonalUsage': [
+    'ALLOW_PERSONAL_USAGE_UNSPECIFIED',
+    'PERSONAL_USAGE_ALLOWED',
+    'PERSONAL_USAGE_DISALLOWED',
+    'PERSONAL_USAGE_DISALLOWED_USERLESS',
+  ],
+  'Enterprise.enabledNotificationTypes': [
+    'NOTIFICATION_TYPE_UNSPECIFIED',
+    'ENROLLMENT',
+    'COMPLIANCE_REPORT',
+    'STATUS_REPORT',
+    'COMMAND',
+    'USAGE_LOGS',
+    'ENTERPRISE_UPGRADE',
+  ],
   'PasswordRequirements.passwordQuality': [
     'PASSWORD_QUALITY_UNSPECIFIED',
     'BIOMETRIC_WEAK',

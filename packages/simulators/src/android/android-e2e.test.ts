@@ -18,6 +18,7 @@ interface DeviceDetail {
   osVersion: string | null;
   serialNumber: string | null;
   imei: string | null;
+  // biome-ignore lint/suspicious/noExplicitAny: the tests read deep into the inventory JSON
   inventory: Record<string, any>;
 }
 
@@ -52,7 +53,12 @@ describe('Android Management API end to end, with the stand-in over real HTTP', 
     return res.json.deliveries.find((d) => d.deviceId === deviceId) as Delivery;
   };
   const settled = (commandId: string, ms = 10_000) =>
-    until(`command ${commandId}`, () => delivery(commandId), (d) => d.state === 'acknowledged' || d.state === 'error', ms);
+    until(
+      `command ${commandId}`,
+      () => delivery(commandId),
+      (d) => d.state === 'acknowledged' || d.state === 'error',
+      ms,
+    );
   const device = async () => (await lab.api<DeviceDetail>('GET', `/api/v1/devices/${deviceId}`, 'auditor')).json;
 
   beforeAll(async () => {
@@ -64,7 +70,12 @@ describe('Android Management API end to end, with the stand-in over real HTTP', 
 
   it('binds the enterprise: credentials sealed, sign-up completed, Pub/Sub topic and notification types set', async () => {
     const { json } = await lab.api<Record<string, unknown>>('GET', '/api/v1/android/enterprise', 'auditor');
-    expect(json).toMatchObject({ credentialsUploaded: true, bound: true, enterpriseName: lab.enterpriseName, notificationTypes: ['ENROLLMENT', 'STATUS_REPORT', 'COMMAND'] });
+    expect(json).toMatchObject({
+      credentialsUploaded: true,
+      bound: true,
+      enterpriseName: lab.enterpriseName,
+      notificationTypes: ['ENROLLMENT', 'STATUS_REPORT', 'COMMAND'],
+    });
     const enterprise = lab.standIn.enterprises.get(lab.enterpriseName);
     expect(enterprise?.pubsubTopic).toBe(`projects/${lab.standIn.projectId}/topics/steward-android`);
     expect(enterprise?.enabledNotificationTypes).toEqual(['ENROLLMENT', 'STATUS_REPORT', 'COMMAND']);
@@ -86,7 +97,11 @@ describe('Android Management API end to end, with the stand-in over real HTTP', 
     expect(JSON.parse(json.qrCode as string)['android.app.extra.PROVISIONING_ADMIN_EXTRAS_BUNDLE']).toBeDefined();
     const png = await fetch(`${lab.url}${json.qrCodePng}`, { headers: { authorization: (await adminHeader()).authorization } });
     expect(png.headers.get('content-type')).toBe('image/png');
-    expect(Buffer.from(await png.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
+    expect(
+      Buffer.from(await png.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
     const svg = await lab.api<string>('GET', `${json.qrCodeSvg}`, 'auditor');
     expect(svg.json).toContain('<svg');
     const token = [...lab.standIn.enrollmentTokens.values()].find((t) => t.value === lab.tokenValue);
@@ -108,7 +123,15 @@ describe('Android Management API end to end, with the stand-in over real HTTP', 
     );
     deviceId = list.json.items.find((d) => d.serialNumber === 'E2E0001')?.id as string;
     const d = await until('inventory', device, (x) => Boolean(x.inventory.android?.appliedPolicyName));
-    expect(d).toMatchObject({ channel: 'android', platform: 'android', ownership: 'corporate', enrollmentState: 'enrolled', model: 'Pixel 8 Pro', osVersion: '14', serialNumber: 'E2E0001' });
+    expect(d).toMatchObject({
+      channel: 'android',
+      platform: 'android',
+      ownership: 'corporate',
+      enrollmentState: 'enrolled',
+      model: 'Pixel 8 Pro',
+      osVersion: '14',
+      serialNumber: 'E2E0001',
+    });
     expect(d.imei).toBe(sim.resource.networkInfo?.imei);
     expect(d.inventory.security).toMatchObject({ compromised: false, encrypted: true, passcodePresent: true });
     expect(d.inventory.apps).toContainEqual({ identifier: 'com.android.chrome', name: 'Chrome', version: '127.0.6533.103' });
@@ -120,7 +143,11 @@ describe('Android Management API end to end, with the stand-in over real HTTP', 
 
   it('applies a policy: one deterministic AMAPI policy, the device pointed at it, the result recorded when the device reports it applied', async () => {
     const payload = translateAndroid(
-      { passcode: { minLength: 8, complexity: 'numeric' }, restrictions: { camera: false, screenCapture: false }, apps: [{ identifier: 'com.example.crm', install: 'required', configuration: { server: 'crm.example.com' } }] },
+      {
+        passcode: { minLength: 8, complexity: 'numeric' },
+        restrictions: { camera: false, screenCapture: false },
+        apps: [{ identifier: 'com.example.crm', install: 'required', configuration: { server: 'crm.example.com' } }],
+      } as unknown as Parameters<typeof translateAndroid>[0],
       { platform: 'android', ownership: 'corporate' },
     ).payload;
     const key = 'policy.0190f5a2-0000-7000-8000-0000000000aa';
@@ -131,8 +158,14 @@ describe('Android Management API end to end, with the stand-in over real HTTP', 
     expect(policyName).toMatch(new RegExp(`^${lab.enterpriseName}/policies/steward-[0-9a-f]{20}$`));
     expect(result.result).toMatchObject({ appliedPolicyName: policyName, appliedPolicyVersion: lab.standIn.policies.get(policyName)?.version });
     const policy = lab.standIn.policies.get(policyName);
-    expect(policy).toMatchObject({ cameraAccess: 'CAMERA_ACCESS_DISABLED', screenCaptureDisabled: true, passwordPolicies: [{ passwordMinimumLength: 8, passwordQuality: 'NUMERIC', passwordScope: 'SCOPE_DEVICE' }] });
-    expect(policy?.applications).toEqual([{ packageName: 'com.example.crm', installType: 'FORCE_INSTALLED', managedConfiguration: { server: 'crm.example.com' } }]);
+    expect(policy).toMatchObject({
+      cameraAccess: 'CAMERA_ACCESS_DISABLED',
+      screenCaptureDisabled: true,
+      passwordPolicies: [{ passwordMinimumLength: 8, passwordQuality: 'NUMERIC', passwordScope: 'SCOPE_DEVICE' }],
+    });
+    expect(policy?.applications).toEqual([
+      { packageName: 'com.example.crm', installType: 'FORCE_INSTALLED', managedConfiguration: { server: 'crm.example.com' } },
+    ]);
     expect(policy?.statusReportingSettings?.applicationReportsEnabled).toBe(true);
     const d = await until('configurations reported', device, (x) => (x.inventory.configurations ?? []).some((c: { key: string }) => c.key === key));
     expect(d.inventory.configurations).toEqual([{ key, version: 'a1b2c3d4e5f60718' }]);
@@ -149,9 +182,21 @@ describe('Android Management API end to end, with the stand-in over real HTTP', 
     const d = await until('non-compliance', device, (x) => (x.inventory.android?.nonComplianceDetails ?? []).length > 0);
     expect(d.inventory.android.policyCompliant).toBe(false);
     expect(d.inventory.android.nonComplianceDetails).toContainEqual(expect.objectContaining({ settingName: 'passwordPolicies', reason: 'USER_ACTION' }));
-    await lab.standIn.reportNonCompliance(sim, { settingName: 'applications', nonComplianceReason: 'APP_NOT_INSTALLED', packageName: 'com.example.vpn', installationFailureReason: 'NOT_FOUND' });
-    const after = await until('app non-compliance', device, (x) => x.inventory.android.nonComplianceDetails.some((n: { settingName: string }) => n.settingName === 'applications'));
-    expect(after.inventory.android.nonComplianceDetails).toContainEqual({ settingName: 'applications', reason: 'APP_NOT_INSTALLED', packageName: 'com.example.vpn', installationFailureReason: 'NOT_FOUND' });
+    await lab.standIn.reportNonCompliance(sim, {
+      settingName: 'applications',
+      nonComplianceReason: 'APP_NOT_INSTALLED',
+      packageName: 'com.example.vpn',
+      installationFailureReason: 'NOT_FOUND',
+    });
+    const after = await until('app non-compliance', device, (x) =>
+      x.inventory.android.nonComplianceDetails.some((n: { settingName: string }) => n.settingName === 'applications'),
+    );
+    expect(after.inventory.android.nonComplianceDetails).toContainEqual({
+      settingName: 'applications',
+      reason: 'APP_NOT_INSTALLED',
+      packageName: 'com.example.vpn',
+      installationFailureReason: 'NOT_FOUND',
+    });
   });
 
   it('a compromised security posture flags the device as rooted', async () => {
@@ -180,10 +225,15 @@ describe('Android Management API end to end, with the stand-in over real HTTP', 
     expect(lost.state).toBe('acknowledged');
     expect(sim.lostMode).toBe(true);
     const issued = lab.standIn.requests.filter((r) => r.path.endsWith(':issueCommand')).map((r) => r.body);
-    expect(issued).toContainEqual({ type: 'START_LOST_MODE', startLostModeParams: { lostMessage: { defaultMessage: 'Please call IT' }, lostPhoneNumber: { defaultMessage: '+1 555 0100' } } });
+    expect(issued).toContainEqual({
+      type: 'START_LOST_MODE',
+      startLostModeParams: { lostMessage: { defaultMessage: 'Please call IT' }, lostPhoneNumber: { defaultMessage: '+1 555 0100' } },
+    });
     expect((await settled(await send('disable_lost_mode'))).state).toBe('acknowledged');
     expect(sim.lostMode).toBe(false);
-    const clear = await settled(await send('raw', undefined, { platform: 'android', payload: { type: 'CLEAR_APP_DATA', clearAppsDataParams: { packageNames: ['com.android.chrome'] } } }));
+    const clear = await settled(
+      await send('raw', undefined, { platform: 'android', payload: { type: 'CLEAR_APP_DATA', clearAppsDataParams: { packageNames: ['com.android.chrome'] } } }),
+    );
     expect(clear.state).toBe('acknowledged');
     // Inventory on demand: devices.get, applied like a status report.
     expect((await settled(await send('refresh_inventory'))).state).toBe('acknowledged');
@@ -198,14 +248,22 @@ describe('Android Management API end to end, with the stand-in over real HTTP', 
     const reboot = await settled(await send('restart'));
     expect(reboot.state).toBe('acknowledged');
     expect(sim.reboots).toBe(before + 1);
-    const attempts = lab.standIn.requests.filter((r) => r.path.endsWith(':issueCommand')).slice(-4).map((r) => r.status);
+    const attempts = lab.standIn.requests
+      .filter((r) => r.path.endsWith(':issueCommand'))
+      .slice(-4)
+      .map((r) => r.status);
     expect(attempts).toEqual([429, 503, 500, 200]);
 
     // A longer outage than the retries cover: the command stays queued, and goes out once the API is back.
     for (let i = 0; i < 6; i++) lab.standIn.faults.push({ status: 503, match: /issueCommand/ });
     const locks = sim.locked;
     const lock = await send('lock');
-    await until('the outage to pass', async () => lab.standIn.faults.length, (n) => n <= 1, 15_000);
+    await until(
+      'the outage to pass',
+      async () => lab.standIn.faults.length,
+      (n) => n <= 1,
+      15_000,
+    );
     expect((await delivery(lock)).state).toBe('queued');
     lab.standIn.faults.length = 0;
     // Any later wake-up for the device (here, the next command) delivers what is still queued, in order.
@@ -217,8 +275,19 @@ describe('Android Management API end to end, with the stand-in over real HTTP', 
 
   it('every request Steward sent matches the schemas of Google’s androidmanagement v1 client', () => {
     expect(lab.standIn.violations).toEqual([]);
-    const seen = new Set(lab.standIn.requests.filter((r) => r.status === 200).map((r) => `${r.method} ${r.path.replace(/^\/v1\//, '').replace(/[^/:]*[0-9a-f]{8,}[^/:]*/g, '*')}`));
-    for (const call of ['POST /token', 'POST signupUrls', 'POST enterprises', 'PATCH enterprises/*/policies/*', 'POST enterprises/*/enrollmentTokens', 'PATCH enterprises/*/devices/*', 'POST enterprises/*/devices/*:issueCommand', 'GET enterprises/*/devices/*'])
+    const seen = new Set(
+      lab.standIn.requests.filter((r) => r.status === 200).map((r) => `${r.method} ${r.path.replace(/^\/v1\//, '').replace(/[^/:]*[0-9a-f]{8,}[^/:]*/g, '*')}`),
+    );
+    for (const call of [
+      'POST /token',
+      'POST signupUrls',
+      'POST enterprises',
+      'PATCH enterprises/*/policies/*',
+      'POST enterprises/*/enrollmentTokens',
+      'PATCH enterprises/*/devices/*',
+      'POST enterprises/*/devices/*:issueCommand',
+      'GET enterprises/*/devices/*',
+    ])
       expect(seen, call).toContain(call);
   });
 
@@ -227,10 +296,18 @@ describe('Android Management API end to end, with the stand-in over real HTTP', 
     const count = async () => (await lab.api<{ total: number }>('GET', '/api/v1/devices?platform=android', 'auditor')).json.total;
     const devices = await count();
     const push = async (body: unknown, url = lab.pushEndpoint) => {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
       return { status: res.status, outcome: res.headers.get('x-steward-outcome') };
     };
-    const tampered = { ...sim.resource, hardwareInfo: { ...sim.resource.hardwareInfo, model: 'Tampered' }, lastStatusReportTime: new Date(Date.now() + 60_000).toISOString() };
+    const tampered = {
+      ...sim.resource,
+      hardwareInfo: { ...sim.resource.hardwareInfo, model: 'Tampered' },
+      lastStatusReportTime: new Date(Date.now() + 60_000).toISOString(),
+    };
     const good = lab.standIn.envelope('STATUS_REPORT', tampered);
 
     // Wrong or missing secret: refused before anything is read.
@@ -241,8 +318,14 @@ describe('Android Management API end to end, with the stand-in over real HTTP', 
     expect((await push('{"message":')).status).toBe(400);
     // Well-formed envelopes with bad contents are acknowledged (so Pub/Sub stops retrying) and ignored.
     expect(await push({ ...good, message: { ...good.message, messageId: 'm-b64', data: '%%%not base64%%%' } })).toEqual({ status: 204, outcome: 'malformed' });
-    expect(await push({ ...good, message: { ...good.message, messageId: 'm-json', data: Buffer.from('{"name": ').toString('base64') } })).toEqual({ status: 204, outcome: 'malformed' });
-    expect(await push({ ...good, message: { ...good.message, messageId: 'm-type', attributes: { notificationType: 'SOMETHING_ELSE' } } })).toEqual({ status: 204, outcome: 'ignored' });
+    expect(await push({ ...good, message: { ...good.message, messageId: 'm-json', data: Buffer.from('{"name": ').toString('base64') } })).toEqual({
+      status: 204,
+      outcome: 'malformed',
+    });
+    expect(await push({ ...good, message: { ...good.message, messageId: 'm-type', attributes: { notificationType: 'SOMETHING_ELSE' } } })).toEqual({
+      status: 204,
+      outcome: 'ignored',
+    });
     const foreign = lab.standIn.envelope('ENROLLMENT', { ...tampered, name: 'enterprises/LCother/devices/abc', hardwareInfo: { serialNumber: 'FOREIGN1' } });
     expect(await push(foreign)).toEqual({ status: 204, outcome: 'foreign' });
     // A report older than what was applied (Pub/Sub reorders) changes nothing.

@@ -198,7 +198,14 @@ export class AmapiStandIn {
         enrollmentTokenName: token.name,
         enrollmentTokenData: token.additionalData ?? null,
         apiLevel: 34,
-        hardwareInfo: { brand: 'Google', hardware: 'husky', manufacturer: 'Google', model: options.model ?? 'Pixel 8 Pro', serialNumber: serial, deviceBasebandVersion: 'g5300-00001' },
+        hardwareInfo: {
+          brand: 'Google',
+          hardware: 'husky',
+          manufacturer: 'Google',
+          model: options.model ?? 'Pixel 8 Pro',
+          serialNumber: serial,
+          deviceBasebandVersion: 'g5300-00001',
+        },
         softwareInfo: {
           androidVersion: '14',
           androidBuildNumber: 'AP2A.240805.005',
@@ -207,10 +214,22 @@ export class AmapiStandIn {
           androidDevicePolicyVersionCode: 2212,
           bootloaderVersion: 'ripcurrent-14.5',
         },
-        networkInfo: { imei: `35${String(Math.floor(Math.random() * 1e13)).padStart(13, '0')}`, wifiMacAddress: '02:00:00:00:00:01', networkOperatorName: 'Example Mobile' },
+        networkInfo: {
+          imei: `35${String(Math.floor(Math.random() * 1e13)).padStart(13, '0')}`,
+          wifiMacAddress: '02:00:00:00:00:01',
+          networkOperatorName: 'Example Mobile',
+        },
         memoryInfo: { totalRam: '12884901888', totalInternalStorage: '128000000000' },
         displays: [{ name: 'Built-in Screen', displayId: 0, width: 1344, height: 2992, density: 489, refreshRate: 120, state: 'ON' }],
-        deviceSettings: { isDeviceSecure: true, isEncrypted: true, encryptionStatus: 'ENCRYPTED_PER_USER', adbEnabled: false, developmentSettingsEnabled: false, unknownSourcesEnabled: false, verifyAppsEnabled: true },
+        deviceSettings: {
+          isDeviceSecure: true,
+          isEncrypted: true,
+          encryptionStatus: 'ENCRYPTED_PER_USER',
+          adbEnabled: false,
+          developmentSettingsEnabled: false,
+          unknownSourcesEnabled: false,
+          verifyAppsEnabled: true,
+        },
         securityPosture: { devicePosture: 'SECURE', postureDetails: [] },
         applicationReports: [
           { packageName: 'com.google.android.apps.work.clouddpc', displayName: 'Android Device Policy', versionName: '2.212.0', state: 'INSTALLED' },
@@ -234,9 +253,12 @@ export class AmapiStandIn {
       r.appliedPolicyName = policy.name ?? null;
       r.appliedPolicyVersion = policy.version ?? null;
       for (const p of policy.passwordPolicies ?? []) {
-        if ((p.passwordMinimumLength ?? 0) > device.passcodeLength) details.push({ settingName: 'passwordPolicies', nonComplianceReason: 'USER_ACTION', fieldPath: 'passwordPolicies[0].passwordMinimumLength' });
+        if ((p.passwordMinimumLength ?? 0) > device.passcodeLength)
+          details.push({ settingName: 'passwordPolicies', nonComplianceReason: 'USER_ACTION', fieldPath: 'passwordPolicies[0].passwordMinimumLength' });
       }
-      const reports = (r.applicationReports ?? []).filter((a) => !(policy.applications ?? []).some((p) => p.packageName === a.packageName && p.installType === 'BLOCKED'));
+      const reports = (r.applicationReports ?? []).filter(
+        (a) => !(policy.applications ?? []).some((p) => p.packageName === a.packageName && p.installType === 'BLOCKED'),
+      );
       for (const app of policy.applications ?? []) {
         if ((app.installType === 'FORCE_INSTALLED' || app.installType === 'KIOSK') && !reports.some((a) => a.packageName === app.packageName))
           reports.push({ packageName: app.packageName ?? null, displayName: app.packageName ?? null, versionName: '1.0.0', state: 'INSTALLED' });
@@ -248,7 +270,10 @@ export class AmapiStandIn {
     r.nonComplianceDetails = details;
     r.policyCompliant = details.length === 0;
     r.securityPosture = device.compromised
-      ? { devicePosture: 'POTENTIALLY_COMPROMISED', postureDetails: [{ securityRisk: 'COMPROMISED_OS', advice: [{ defaultMessage: 'Restore the original OS.' }] }] }
+      ? {
+          devicePosture: 'POTENTIALLY_COMPROMISED',
+          postureDetails: [{ securityRisk: 'COMPROMISED_OS', advice: [{ defaultMessage: 'Restore the original OS.' }] }],
+        }
       : { devicePosture: 'SECURE', postureDetails: [] };
   }
 
@@ -414,7 +439,8 @@ export class AmapiStandIn {
       this.enterprises.set(name, enterprise);
       return enterprise;
     }
-    if ((m = /^(enterprises\/[^/]+)$/.exec(path))) {
+    m = /^(enterprises\/[^/]+)$/.exec(path);
+    if (m) {
       const enterprise = this.enterprise(m[1] as string);
       if (method === 'GET') return enterprise;
       if (method === 'PATCH') {
@@ -426,7 +452,8 @@ export class AmapiStandIn {
         return enterprise;
       }
     }
-    if ((m = /^(enterprises\/[^/]+)\/policies\/([A-Za-z0-9._-]+)$/.exec(path))) {
+    m = /^(enterprises\/[^/]+)\/policies\/([A-Za-z0-9._-]+)$/.exec(path);
+    if (m) {
       this.enterprise(m[1] as string);
       const name = path;
       if (method === 'GET') return this.policies.get(name) ?? this.notFound(name);
@@ -441,7 +468,8 @@ export class AmapiStandIn {
         return policy;
       }
     }
-    if ((m = /^(enterprises\/[^/]+)\/enrollmentTokens$/.exec(path)) && method === 'POST') {
+    m = /^(enterprises\/[^/]+)\/enrollmentTokens$/.exec(path);
+    if (m && method === 'POST') {
       this.enterprise(m[1] as string);
       this.allowOnly(q, []);
       this.validate('EnrollmentToken', body);
@@ -466,11 +494,13 @@ export class AmapiStandIn {
       this.enrollmentTokens.set(name, created);
       return created;
     }
-    if ((m = /^enterprises\/[^/]+\/enrollmentTokens\/[^/]+$/.exec(path)) && method === 'DELETE') {
+    m = /^enterprises\/[^/]+\/enrollmentTokens\/[^/]+$/.exec(path);
+    if (m && method === 'DELETE') {
       if (!this.enrollmentTokens.delete(path)) this.notFound(path);
       return {};
     }
-    if ((m = /^(enterprises\/[^/]+)\/devices$/.exec(path)) && method === 'GET') {
+    m = /^(enterprises\/[^/]+)\/devices$/.exec(path);
+    if (m && method === 'GET') {
       this.enterprise(m[1] as string);
       this.allowOnly(q, ['pageSize', 'pageToken']);
       const size = Math.min(100, Number(q.get('pageSize') ?? 100));
@@ -479,16 +509,19 @@ export class AmapiStandIn {
       const page = all.slice(start, start + size).map((d) => d.resource);
       return { devices: page, ...(start + size < all.length ? { nextPageToken: String(start + size) } : {}) };
     }
-    if ((m = /^(enterprises\/[^/]+\/devices\/[^/:]+):issueCommand$/.exec(path)) && method === 'POST') {
+    m = /^(enterprises\/[^/]+\/devices\/[^/:]+):issueCommand$/.exec(path);
+    if (m && method === 'POST') {
       const device = this.device(m[1] as string);
       this.allowOnly(q, []);
       this.validate('Command', body);
       return this.issue(device, body as Command);
     }
-    if ((m = /^(enterprises\/[^/]+\/devices\/[^/]+)\/operations\/[^/]+$/.exec(path)) && method === 'GET') {
+    m = /^(enterprises\/[^/]+\/devices\/[^/]+)\/operations\/[^/]+$/.exec(path);
+    if (m && method === 'GET') {
       return this.operations.get(path) ?? this.notFound(path);
     }
-    if ((m = /^(enterprises\/[^/]+\/devices\/[^/]+)$/.exec(path))) {
+    m = /^(enterprises\/[^/]+\/devices\/[^/]+)$/.exec(path);
+    if (m) {
       const device = this.device(m[1] as string);
       if (method === 'GET') return device.resource;
       if (method === 'PATCH') {

@@ -128,7 +128,13 @@ export class AndroidRepository {
       .insertInto('android_policies')
       .values(row)
       .onConflict((oc) =>
-        oc.column('name').doUpdateSet({ content_hash: row.content_hash, body: row.body, version: row.version, configurations: row.configurations, updated_at: row.updated_at }),
+        oc.column('name').doUpdateSet({
+          content_hash: row.content_hash,
+          body: row.body,
+          version: row.version,
+          configurations: row.configurations,
+          updated_at: row.updated_at,
+        }),
       )
       .execute();
   }
@@ -137,7 +143,11 @@ export class AndroidRepository {
     await this.db
       .insertInto('android_pending')
       .values(row)
-      .onConflict((oc) => oc.columns(['device_id', 'command_id']).doUpdateSet({ operation_name: row.operation_name, policy_name: row.policy_name, policy_version: row.policy_version }))
+      .onConflict((oc) =>
+        oc
+          .columns(['device_id', 'command_id'])
+          .doUpdateSet({ operation_name: row.operation_name, policy_name: row.policy_name, policy_version: row.policy_version }),
+      )
       .execute();
   }
 

@@ -33,7 +33,13 @@ for (const database of TEST_DATABASES) {
     it('enrolls a device once, with the enrollment’s ownership and group, and ignores redeliveries, stale reports and other enterprises', async () => {
       const row = await service.enterprise();
       const group = await ctx.groups.create({ name: `android-${database.dialect}`, kind: 'static' });
-      const { row: enrollment } = await ctx.enrollments.create({ name: 'BYOD', platform: 'android', ownership: 'personal', groupId: group.id, assignedUser: 'ana@example.com' });
+      const { row: enrollment } = await ctx.enrollments.create({
+        name: 'BYOD',
+        platform: 'android',
+        ownership: 'personal',
+        groupId: group.id,
+        assignedUser: 'ana@example.com',
+      });
       const device = {
         name: `${ENTERPRISE}/devices/d1`,
         state: 'ACTIVE',
@@ -53,18 +59,32 @@ for (const database of TEST_DATABASES) {
       expect(both.sort()).toEqual(['processed', 'processed']);
       const android = await service.repo.byName(device.name);
       const steward = await ctx.devices.get(android?.device_id as string);
-      expect(steward).toMatchObject({ channel: 'android', platform: 'android', ownership: 'personal', assigned_user: 'ana@example.com', model: 'Pixel 7', os_version: '14' });
+      expect(steward).toMatchObject({
+        channel: 'android',
+        platform: 'android',
+        ownership: 'personal',
+        assigned_user: 'ana@example.com',
+        model: 'Pixel 7',
+        os_version: '14',
+      });
       expect(await ctx.groups.groupIdsOf(steward?.id as string)).toContain(group.id);
       expect((await ctx.enrollments.get(enrollment.id))?.uses).toBe(1);
-      const { total } = await ctx.devices.list({ filter: { platforms: ['android'] }, sort: 'name', order: 'asc', offset: 0, limit: 10 });
+      const { total } = await ctx.devices.list({ filter: { platform: ['android'] }, sort: 'name', order: 'asc', offset: 0, limit: 10 });
       expect(total).toBe(1);
 
-      expect(await service.handlePush(envelope('STATUS_REPORT', { ...device, softwareInfo: { androidVersion: '13' }, lastStatusReportTime: '2026-01-01T09:00:00Z' }, 'm4'), row)).toBe('stale');
+      expect(
+        await service.handlePush(
+          envelope('STATUS_REPORT', { ...device, softwareInfo: { androidVersion: '13' }, lastStatusReportTime: '2026-01-01T09:00:00Z' }, 'm4'),
+          row,
+        ),
+      ).toBe('stale');
       expect((await ctx.devices.get(steward?.id as string))?.os_version).toBe('14');
       expect(await service.handlePush(envelope('STATUS_REPORT', { ...device, name: 'enterprises/other/devices/d1' }, 'm5'), row)).toBe('foreign');
       expect(await service.handlePush(envelope('USAGE_LOGS', device, 'm6'), row)).toBe('ignored');
       expect(await service.handlePush({ message: { data: '***', attributes: { notificationType: 'STATUS_REPORT' }, messageId: 'm7' } }, row)).toBe('malformed');
-      expect(await service.handlePush(envelope('STATUS_REPORT', { ...device, state: 'DELETED', lastStatusReportTime: '2026-01-01T11:00:00Z' }, 'm8'), row)).toBe('processed');
+      expect(
+        await service.handlePush(envelope('STATUS_REPORT', { ...device, state: 'DELETED', lastStatusReportTime: '2026-01-01T11:00:00Z' }, 'm8'), row),
+      ).toBe('processed');
       expect((await ctx.devices.get(steward?.id as string))?.enrollment_state).toBe('unenrolled');
     });
 

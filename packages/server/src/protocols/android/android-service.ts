@@ -192,9 +192,7 @@ export class AndroidService {
     const policy = await this.ensurePolicy(await this.configsOf(device.device_id));
     if (device.policy_name !== policy.name) {
       const { amapi } = await this.bound();
-      await withRetry(() =>
-        amapi.enterprises.devices.patch({ name: device.amapi_name, updateMask: 'policyName', requestBody: { policyName: policy.name } }),
-      );
+      await withRetry(() => amapi.enterprises.devices.patch({ name: device.amapi_name, updateMask: 'policyName', requestBody: { policyName: policy.name } }));
       await this.repo.updateDevice(device.device_id, { policy_name: policy.name });
     }
     return policy;
@@ -378,7 +376,8 @@ export class AndroidService {
     }
     const enrollment = enrollmentId ? await this.ctx.enrollments.get(enrollmentId) : undefined;
     const ownership: Ownership =
-      (enrollment?.ownership as Ownership | undefined) ?? (device.ownership === 'PERSONALLY_OWNED' || device.managementMode === 'PROFILE_OWNER' ? 'personal' : 'corporate');
+      (enrollment?.ownership as Ownership | undefined) ??
+      (device.ownership === 'PERSONALLY_OWNED' || device.managementMode === 'PROFILE_OWNER' ? 'personal' : 'corporate');
     const hw = device.hardwareInfo ?? {};
     const label = [hw.brand, hw.model].filter(Boolean).join(' ') || `Android ${String(device.name).split('/').pop()}`;
     const row = await this.ctx.database.db.transaction().execute(async (trx) => {
@@ -451,7 +450,11 @@ export class AndroidService {
     if (!pending) return 'ignored';
     const outcome = operation.error ? 'error' : 'acknowledged';
     const result = operation.error
-      ? { operation: operation.name, error: { code: operation.error.code ?? null, message: operation.error.message ?? null }, metadata: operation.metadata ?? null }
+      ? {
+          operation: operation.name,
+          error: { code: operation.error.code ?? null, message: operation.error.message ?? null },
+          metadata: operation.metadata ?? null,
+        }
       : { operation: operation.name, metadata: operation.metadata ?? null };
     await this.ctx.commands.recordResult(pending.device_id, pending.command_id, outcome, result);
     await this.repo.removePending(pending.device_id, pending.command_id);
@@ -536,10 +539,26 @@ export class AndroidService {
         const { data } = await withRetry(() => amapi.enterprises.devices.issueCommand({ name: device.amapi_name, requestBody: plan.command }));
         await this.ctx.commands.markSent(deviceId, commandId);
         if (data.done) {
-          await this.repo.addPending({ device_id: deviceId, command_id: commandId, kind: 'operation', operation_name: data.name ?? null, policy_name: null, policy_version: null, created_at: Date.now() });
+          await this.repo.addPending({
+            device_id: deviceId,
+            command_id: commandId,
+            kind: 'operation',
+            operation_name: data.name ?? null,
+            policy_name: null,
+            policy_version: null,
+            created_at: Date.now(),
+          });
           await this.operationDone(data);
         } else {
-          await this.repo.addPending({ device_id: deviceId, command_id: commandId, kind: 'operation', operation_name: data.name ?? null, policy_name: null, policy_version: null, created_at: Date.now() });
+          await this.repo.addPending({
+            device_id: deviceId,
+            command_id: commandId,
+            kind: 'operation',
+            operation_name: data.name ?? null,
+            policy_name: null,
+            policy_version: null,
+            created_at: Date.now(),
+          });
         }
       } else if (plan.kind === 'delete') {
         await withRetry(() =>
@@ -564,7 +583,15 @@ export class AndroidService {
         if (plan.remove) await this.repo.removeConfiguration(deviceId, plan.remove);
         const policy = await this.repointDevice((await this.repo.byDevice(deviceId)) as AndroidDeviceRow);
         await this.ctx.commands.markSent(deviceId, commandId);
-        await this.repo.addPending({ device_id: deviceId, command_id: commandId, kind: 'policy', operation_name: null, policy_name: policy.name, policy_version: policy.version, created_at: Date.now() });
+        await this.repo.addPending({
+          device_id: deviceId,
+          command_id: commandId,
+          kind: 'policy',
+          operation_name: null,
+          policy_name: policy.name,
+          policy_version: policy.version,
+          created_at: Date.now(),
+        });
         const fresh = await this.repo.byDevice(deviceId);
         // Already reported (the same effective policy was applied before): settle now.
         await this.settlePolicyWaits(deviceId, fresh?.applied_policy_name ?? null, fresh?.applied_policy_version ?? null);

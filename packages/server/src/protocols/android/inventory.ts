@@ -28,7 +28,11 @@ export function inventoryOf(device: AmapiDevice): InventoryUpdate {
 
   const apps = (device.applicationReports ?? [])
     .filter((a) => a.packageName && a.state !== 'REMOVED')
-    .map((a) => ({ identifier: a.packageName as string, ...(a.displayName ? { name: a.displayName } : {}), ...(a.versionName ? { version: a.versionName } : {}) }));
+    .map((a) => ({
+      identifier: a.packageName as string,
+      ...(a.displayName ? { name: a.displayName } : {}),
+      ...(a.versionName ? { version: a.versionName } : {}),
+    }));
 
   const facts: Record<string, unknown> = {
     security,
@@ -68,7 +72,6 @@ export function inventoryOf(device: AmapiDevice): InventoryUpdate {
   if (hw.model) update.model = hw.model;
   if (hw.serialNumber) update.serialNumber = hw.serialNumber;
   if (net.imei) update.imei = net.imei;
-
 
   return update;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { PolicySettings } from '../../core/policies/policy-model.js';
 import type { CommandRow } from '../../core/commands/command-queue.js';
 import { planFor } from './android-service.js';
 import { inventoryOf } from './inventory.js';
@@ -21,13 +22,21 @@ describe('Android policy translation', () => {
     kiosk: { app: 'com.example.kiosk' },
     wifi: [{ ssid: 'Office', security: 'wpa2-personal' as const, password: 'correct horse' }],
     vpn: [{ name: 'VPN', type: 'ikev2' as const, server: 'vpn.example', authentication: 'certificate' as const }],
-  };
+    // The schema's complexity union is built from a mapped array, which TypeScript widens: go through unknown.
+  } as unknown as PolicySettings;
 
   it('fully managed devices get device-wide settings', () => {
     const { payload, unsupported } = translateAndroid(settings, corporate);
     expect(payload).toMatchObject({
       passwordPolicies: [
-        { passwordScope: 'SCOPE_DEVICE', passwordQuality: 'ALPHANUMERIC', passwordMinimumLength: 8, maximumFailedPasswordsForWipe: 10, passwordHistoryLength: 3, passwordExpirationTimeout: '7776000s' },
+        {
+          passwordScope: 'SCOPE_DEVICE',
+          passwordQuality: 'ALPHANUMERIC',
+          passwordMinimumLength: 8,
+          maximumFailedPasswordsForWipe: 10,
+          passwordHistoryLength: 3,
+          passwordExpirationTimeout: '7776000s',
+        },
       ],
       maximumTimeToLock: '300000',
       encryptionPolicy: 'ENABLED_WITHOUT_PASSWORD',
@@ -55,11 +64,14 @@ describe('Android policy translation', () => {
     const { payload, unsupported } = translateAndroid(settings, personal);
     const p = payload as Record<string, unknown>;
     expect(p.passwordPolicies).toEqual([expect.objectContaining({ passwordScope: 'SCOPE_PROFILE', passwordMinimumLength: 8 })]);
-    for (const field of ['maximumTimeToLock', 'encryptionPolicy', 'usbFileTransferDisabled', 'bluetoothDisabled', 'systemUpdate']) expect(p[field], field).toBeUndefined();
+    for (const field of ['maximumTimeToLock', 'encryptionPolicy', 'usbFileTransferDisabled', 'bluetoothDisabled', 'systemUpdate'])
+      expect(p[field], field).toBeUndefined();
     expect(JSON.stringify(p.applications)).not.toContain('KIOSK');
     expect(p.cameraAccess).toBe('CAMERA_ACCESS_DISABLED');
     expect(unsupported.map((u) => u.setting).sort()).toEqual(
-      ['bluetooth', 'encryption', 'kiosk', 'osUpdate.deadline', 'passcode.maxInactivityMinutes', 'usbStorage', 'vpn'].map((s) => (['bluetooth', 'usbStorage'].includes(s) ? `restrictions.${s}` : s)).sort(),
+      ['bluetooth', 'encryption', 'kiosk', 'osUpdate.deadline', 'passcode.maxInactivityMinutes', 'usbStorage', 'vpn']
+        .map((s) => (['bluetooth', 'usbStorage'].includes(s) ? `restrictions.${s}` : s))
+        .sort(),
     );
   });
 
@@ -91,7 +103,8 @@ describe('Android policy translation', () => {
 });
 
 describe('Android commands and inventory', () => {
-  const command = (type: string, payload: unknown, kind: 'intent' | 'raw' = 'intent') => ({ id: 'c', kind, type, payload: JSON.stringify(payload) }) as CommandRow;
+  const command = (type: string, payload: unknown, kind: 'intent' | 'raw' = 'intent') =>
+    ({ id: 'c', kind, type, payload: JSON.stringify(payload) }) as CommandRow;
 
   it('maps intents to AMAPI commands; a work profile is deleted without wipe flags', () => {
     expect(planFor(command('lock', {}), false)).toEqual({ kind: 'command', command: { type: 'LOCK' } });
@@ -101,10 +114,12 @@ describe('Android commands and inventory', () => {
     expect(planFor(command('wipe', {}), true)).toMatchObject({ kind: 'delete', wipeDataFlags: [] });
     expect(planFor(command('raw', { type: 'DELETE' }, 'raw'), true)).toEqual({ kind: 'delete', wipeDataFlags: [] });
     expect(planFor(command('apply_configuration', { key: 'profile.x', version: 'v', source: 'raw', payload: '{"name":"x"}' }), false).kind).toBe('refuse');
-    expect(planFor(command('apply_configuration', { key: 'profile.x', version: 'v', source: 'raw', payload: '{"cameraDisabled":true}' }), false)).toMatchObject({
-      kind: 'configure',
-      apply: { payload: { cameraDisabled: true } },
-    });
+    expect(planFor(command('apply_configuration', { key: 'profile.x', version: 'v', source: 'raw', payload: '{"cameraDisabled":true}' }), false)).toMatchObject(
+      {
+        kind: 'configure',
+        apply: { payload: { cameraDisabled: true } },
+      },
+    );
     expect(planFor(command('install_app', { identifier: 'x' }), false).kind).toBe('refuse');
   });
 
@@ -124,7 +139,9 @@ describe('Android commands and inventory', () => {
     expect(update).toMatchObject({ osVersion: '15', model: 'Pixel', serialNumber: 'S1' });
     expect(update.facts?.security).toMatchObject({ compromised: true, encrypted: false, passcodePresent: false });
     expect(update.facts?.apps).toEqual([{ identifier: 'a', version: '1' }]);
-    expect((update.facts?.android as { nonComplianceDetails: unknown[] }).nonComplianceDetails).toEqual([{ settingName: 'cameraAccess', reason: 'API_LEVEL' }]);
+    expect((update.facts as { android: { nonComplianceDetails: unknown[] } }).android.nonComplianceDetails).toEqual([
+      { settingName: 'cameraAccess', reason: 'API_LEVEL' },
+    ]);
     expect(inventoryOf({ securityPosture: { devicePosture: 'SECURE' } }).facts?.security).toMatchObject({ compromised: false });
   });
 });

@@ -1,12 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { androidmanagement_v1 } from '@googleapis/androidmanagement';
-import type {
-  PolicySettings,
-  PolicyTranslation,
-  PolicyTranslator,
-  TranslationTarget,
-  UnsupportedSetting,
-} from '../../core/policies/policy-model.js';
+import type { PolicySettings, PolicyTranslation, PolicyTranslator, TranslationTarget, UnsupportedSetting } from '../../core/policies/policy-model.js';
 
 export type AmapiPolicy = androidmanagement_v1.Schema$Policy;
 type Application = androidmanagement_v1.Schema$ApplicationPolicy;
@@ -51,7 +45,11 @@ export function translateAndroid(settings: PolicySettings, target: TranslationTa
   }
 
   if (settings.encryption?.required) {
-    if (workProfile) unsupported.push({ setting: 'encryption', reason: 'A work profile can’t require device encryption (it is reported, and on by default since Android 10).' });
+    if (workProfile)
+      unsupported.push({
+        setting: 'encryption',
+        reason: 'A work profile can’t require device encryption (it is reported, and on by default since Android 10).',
+      });
     else policy.encryptionPolicy = 'ENABLED_WITHOUT_PASSWORD';
   }
 
@@ -97,7 +95,8 @@ export function translateAndroid(settings: PolicySettings, target: TranslationTa
   }
 
   (settings.wifi ?? []).forEach((network, i) => {
-    if (network.security === 'wpa2-enterprise') unsupported.push({ setting: `wifi[${i}].eap`, reason: 'EAP networks need certificates AMAPI can’t take from Steward yet.' });
+    if (network.security === 'wpa2-enterprise')
+      unsupported.push({ setting: `wifi[${i}].eap`, reason: 'EAP networks need certificates AMAPI can’t take from Steward yet.' });
   });
   const personalWifi = (settings.wifi ?? []).filter((n) => n.security !== 'wpa2-enterprise');
   if (personalWifi.length) {
@@ -117,8 +116,10 @@ export function translateAndroid(settings: PolicySettings, target: TranslationTa
       })),
     };
   }
-  if (settings.vpn?.length) unsupported.push({ setting: 'vpn', reason: 'AMAPI configures VPN through a VPN app’s managed configuration: use raw policy JSON.' });
-  if (settings.certificates) unsupported.push({ setting: 'certificates', reason: 'Certificates reach Android through a certificate-management app, not the policy.' });
+  if (settings.vpn?.length)
+    unsupported.push({ setting: 'vpn', reason: 'AMAPI configures VPN through a VPN app’s managed configuration: use raw policy JSON.' });
+  if (settings.certificates)
+    unsupported.push({ setting: 'certificates', reason: 'Certificates reach Android through a certificate-management app, not the policy.' });
   if (settings.email?.length) unsupported.push({ setting: 'email', reason: 'E-mail accounts are an app’s managed configuration on Android.' });
   if (settings.webFilter) unsupported.push({ setting: 'webFilter', reason: 'Web filtering is a browser app’s managed configuration on Android.' });
   return { payload: policy, unsupported };
@@ -142,7 +143,8 @@ export function validateRawPolicy(content: string): string[] {
     else if (!/^[a-z][A-Za-z0-9]*$/.test(key)) problems.push(`"${key}" is not a Policy field name.`);
   }
   const apps = (parsed as AmapiPolicy).applications;
-  if (apps !== undefined && (!Array.isArray(apps) || apps.some((a) => typeof a?.packageName !== 'string'))) problems.push('"applications" must be a list with a packageName each.');
+  if (apps !== undefined && (!Array.isArray(apps) || apps.some((a) => typeof a?.packageName !== 'string')))
+    problems.push('"applications" must be a list with a packageName each.');
   return problems;
 }
 

@@ -96,7 +96,10 @@ export function androidRoutes(service: AndroidService): RouteModule {
   return (app, ctx) => {
     app.get(
       '/api/v1/android/enterprise',
-      { config: { auth: 'android.read' }, schema: { tags: ['android'], summary: 'The Android enterprise binding and its Pub/Sub push endpoint', response: { 200: EnterpriseSchema } } },
+      {
+        config: { auth: 'android.read' },
+        schema: { tags: ['android'], summary: 'The Android enterprise binding and its Pub/Sub push endpoint', response: { 200: EnterpriseSchema } },
+      },
       async () => toEnterprise(service, await service.enterprise()),
     );
 
@@ -248,7 +251,8 @@ export function androidRoutes(service: AndroidService): RouteModule {
       async (request, reply) => {
         const row = await service.checkPushSecret(request.query.token);
         const outcome = await service.handlePush(request.body as PushEnvelope, row);
-        if (outcome !== 'processed' && outcome !== 'duplicate') request.log.info({ outcome, messageId: request.body.message.messageId }, 'Pub/Sub message ignored');
+        if (outcome !== 'processed' && outcome !== 'duplicate')
+          request.log.info({ outcome, messageId: request.body.message.messageId }, 'Pub/Sub message ignored');
         return reply.code(204).header('x-steward-outcome', outcome).send();
       },
     );
@@ -296,20 +300,30 @@ export function androidRoutes(service: AndroidService): RouteModule {
           expiresAt,
           createdBy: principalOf(request).label,
         });
-        request.auditTarget = { type: 'enrollment', id: row.id, details: { name: row.name, platform: 'android', ownership: row.ownership, groupId: row.group_id } };
+        request.auditTarget = {
+          type: 'enrollment',
+          id: row.id,
+          details: { name: row.name, platform: 'android', ownership: row.ownership, groupId: row.group_id },
+        };
         return reply.code(201).send(await toToken(ctx, service, row.id));
       },
     );
 
     app.get(
       '/api/v1/android/enrollment-tokens',
-      { config: { auth: 'enrollments.read' }, schema: { tags: ['android'], summary: 'List Android enrollment tokens', response: { 200: Type.Object({ items: Type.Array(TokenSchema) }) } } },
+      {
+        config: { auth: 'enrollments.read' },
+        schema: { tags: ['android'], summary: 'List Android enrollment tokens', response: { 200: Type.Object({ items: Type.Array(TokenSchema) }) } },
+      },
       async () => ({ items: await Promise.all((await service.repo.tokens()).map((t) => toToken(ctx, service, t.enrollment_id))) }),
     );
 
     app.get(
       '/api/v1/android/enrollment-tokens/:id',
-      { config: { auth: 'enrollments.read' }, schema: { tags: ['android'], summary: 'Get an Android enrollment token', params: IdParams, response: { 200: TokenSchema } } },
+      {
+        config: { auth: 'enrollments.read' },
+        schema: { tags: ['android'], summary: 'Get an Android enrollment token', params: IdParams, response: { 200: TokenSchema } },
+      },
       async (request) => toToken(ctx, service, request.params.id),
     );
 
@@ -319,7 +333,12 @@ export function androidRoutes(service: AndroidService): RouteModule {
       async (request, reply) => {
         const token = await service.repo.token(request.params.id);
         if (!token) throw notFound('Enrollment token');
-        const png = await QRCode.toBuffer(token.qr_code || service.tokenValue(token.enrollment_id, token.value_sealed), { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 512 });
+        const png = await QRCode.toBuffer(token.qr_code || service.tokenValue(token.enrollment_id, token.value_sealed), {
+          type: 'png',
+          errorCorrectionLevel: 'M',
+          margin: 2,
+          width: 512,
+        });
         return reply.type('image/png').header('cache-control', 'no-store').send(png);
       },
     );
@@ -330,7 +349,11 @@ export function androidRoutes(service: AndroidService): RouteModule {
       async (request, reply) => {
         const token = await service.repo.token(request.params.id);
         if (!token) throw notFound('Enrollment token');
-        const svg = await QRCode.toString(token.qr_code || service.tokenValue(token.enrollment_id, token.value_sealed), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+        const svg = await QRCode.toString(token.qr_code || service.tokenValue(token.enrollment_id, token.value_sealed), {
+          type: 'svg',
+          errorCorrectionLevel: 'M',
+          margin: 2,
+        });
         return reply.type('image/svg+xml').header('cache-control', 'no-store').send(svg);
       },
     );
@@ -339,7 +362,12 @@ export function androidRoutes(service: AndroidService): RouteModule {
       '/api/v1/android/enrollment-tokens/:id/revoke',
       {
         config: { auth: 'enrollments.write', action: 'android.enrollment_token_revoke' },
-        schema: { tags: ['android'], summary: 'Revoke an Android enrollment token (deleted at Google); enrolled devices stay', params: IdParams, response: { 200: TokenSchema } },
+        schema: {
+          tags: ['android'],
+          summary: 'Revoke an Android enrollment token (deleted at Google); enrolled devices stay',
+          params: IdParams,
+          response: { 200: TokenSchema },
+        },
       },
       async (request) => {
         const { id } = request.params;
