@@ -291,6 +291,43 @@ describe('Android Management API end to end, with the stand-in over real HTTP', 
       expect(seen, call).toContain(call);
   });
 
+  it('personal devices enroll into a work profile; retiring deletes only the work profile', async () => {
+    const created = await lab.api<{ id: string; token: string; mode: string; oneTime: boolean }>('POST', '/api/v1/android/enrollment-tokens', 'operator', {
+      name: 'BYOD',
+      ownership: 'personal',
+      oneTime: true,
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    expect(created.status, JSON.stringify(created.json)).toBe(201);
+    expect(created.json).toMatchObject({ mode: 'work_profile', oneTime: true });
+    const token = [...lab.standIn.enrollmentTokens.values()].find((t) => t.value === created.json.token);
+    expect(token).toMatchObject({ allowPersonalUsage: 'PERSONAL_USAGE_ALLOWED', oneTimeOnly: true });
+    const phone = await lab.standIn.enroll(created.json.token, { serial: 'BYOD0001' });
+    await expect(lab.standIn.enroll(created.json.token)).rejects.toThrow(/already used/);
+    const list = await until(
+      'the personal device',
+      () => lab.api<{ items: { id: string; serialNumber: string; ownership: string }[] }>('GET', '/api/v1/devices?platform=android', 'auditor'),
+      (r) => r.json.items.some((d) => d.serialNumber === 'BYOD0001'),
+    );
+    const personal = list.json.items.find((d) => d.serialNumber === 'BYOD0001');
+    expect(personal?.ownership).toBe('personal');
+    const saved = deviceId;
+    deviceId = personal?.id as string;
+    try {
+      // Steward never wipes a personal device: the intent skips it.
+      const wipe = await lab.api<{ error: { code: string } }>('POST', '/api/v1/commands', 'admin', { type: 'wipe', target: { deviceIds: [deviceId] } });
+      expect(wipe.json.error.code).toBe('empty_target');
+      // Retire: delete the work profile (devices.delete on a PROFILE_OWNER device), no wipe flags.
+      const retire = await settled(await send('raw', undefined, { platform: 'android', payload: { type: 'DELETE' } }));
+      expect(retire.state).toBe('acknowledged');
+      expect(phone.wiped).toBe(true);
+      const deletion = lab.standIn.requests.filter((r) => r.method === 'DELETE' && r.path.endsWith(phone.id)).at(-1);
+      expect(deletion?.query.getAll('wipeDataFlags')).toEqual([]);
+    } finally {
+      deviceId = saved;
+    }
+  });
+
   it('hostile Pub/Sub deliveries are refused or ignored without corrupting state', async () => {
     const before = await device();
     const count = async () => (await lab.api<{ total: number }>('GET', '/api/v1/devices?platform=android', 'auditor')).json.total;
@@ -347,7 +384,7 @@ describe('Android Management API end to end, with the stand-in over real HTTP', 
     const wipe = await settled(await send('wipe'));
     expect(wipe.state).toBe('acknowledged');
     expect(sim.wiped).toBe(true);
-    const deletion = lab.standIn.requests.find((r) => r.method === 'DELETE' && r.path.includes('/devices/'));
+    const deletion = lab.standIn.requests.find((r) => r.method === 'DELETE' && r.path.endsWith(sim.id));
     expect(deletion?.query.getAll('wipeDataFlags')).toEqual(['WIPE_ESIMS']);
     expect((await device()).enrollmentState).toBe('unenrolled');
     expect(lab.standIn.violations).toEqual([]);
