@@ -8,7 +8,8 @@ import { androidRoutes } from './routes.js';
 
 /** Android Management API: enterprise binding, enrollment tokens, Pub/Sub sync, commands and policies. */
 export function createAndroidAdapter(ctx: Context, log: FastifyBaseLogger): PlatformAdapter {
-  const service = new AndroidService(ctx, new AndroidRepository(ctx.database.db), log);
+  const repo = new AndroidRepository(ctx.database.db);
+  const service = new AndroidService(ctx, repo, log);
   const deliverSoon = (commandId: string) => {
     service.deliverCommand(commandId).catch((error) => log.warn({ err: error }, 'Android command delivery failed; the job retries'));
   };
@@ -37,6 +38,7 @@ export function createAndroidAdapter(ctx: Context, log: FastifyBaseLogger): Plat
     async commandEnqueued(commandId) {
       const command = await ctx.commands.get(commandId);
       if (!command || (command.kind === 'raw' && command.platform !== 'android')) return;
+      if (!(await repo.targetsAndroid(commandId))) return;
       // Durable safety net: if this attempt fails or the process stops, the job delivers later.
       await ctx.jobs.enqueue('android.deliver', { commandId }, { runAt: Date.now() + 15_000, maxAttempts: 20 });
       deliverSoon(commandId);

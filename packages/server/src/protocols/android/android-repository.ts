@@ -102,6 +102,18 @@ export class AndroidRepository {
       .execute();
   }
 
+  /** Whether a command has deliveries for Android devices (other channels' commands need no Android job). */
+  async targetsAndroid(commandId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('command_deliveries')
+      .innerJoin('android_devices', 'android_devices.device_id', 'command_deliveries.device_id')
+      .select('command_deliveries.device_id')
+      .where('command_deliveries.command_id', '=', commandId)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   configurations(deviceId: string) {
     return this.db.selectFrom('android_device_configurations').selectAll().where('device_id', '=', deviceId).orderBy('key').execute();
   }

@@ -290,10 +290,11 @@ export class AndroidService {
     const messageId = envelope.message.messageId ?? envelope.message.message_id;
     if (!messageId) return 'malformed';
     const type = envelope.message.attributes?.notificationType ?? null;
-    if (!(await this.repo.rememberMessage(messageId, type, 'received'))) return 'duplicate';
+    // Recorded as processed up front (the common case, one write less); corrected when it wasn't.
+    if (!(await this.repo.rememberMessage(messageId, type, 'processed'))) return 'duplicate';
     try {
       const outcome = await this.process(type, envelope.message.data, row);
-      await this.repo.setMessageOutcome(messageId, outcome);
+      if (outcome !== 'processed') await this.repo.setMessageOutcome(messageId, outcome);
       return outcome;
     } catch (error) {
       await this.repo.forgetMessage(messageId);
