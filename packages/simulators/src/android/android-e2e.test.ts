@@ -85,6 +85,10 @@ describe('Android Management API end to end, with the stand-in over real HTTP', 
     expect(stored.credentials_sealed).not.toContain('PRIVATE KEY');
     // Every call went through the stand-in's token endpoint with the service account's signed JWT.
     expect(lab.standIn.requests.some((r) => r.path === '/token' && r.status === 200)).toBe(true);
+    // The push endpoint's secret is for admins only.
+    const shown = await lab.api<{ pushEndpoint: string }>('GET', '/api/v1/android/enterprise', 'admin');
+    expect(shown.json.pushEndpoint).toBe(lab.pushEndpoint);
+    expect(json.pushEndpoint).toMatch(/\/android\/pubsub\?token=…$/);
     // Only admins bind enterprises.
     expect((await lab.api('PUT', '/api/v1/android/credentials', 'operator', { serviceAccount: lab.standIn.serviceAccount() })).status).toBe(403);
   });

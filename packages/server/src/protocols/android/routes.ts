@@ -6,6 +6,7 @@ import { IdParams, Name, NullableTimestamp, Timestamp, Uuid } from '../../api/sc
 import type { Context } from '../../context.js';
 import { usable } from '../../core/enrollment/enrollment-repository.js';
 import { StewardError, notFound } from '../../core/errors.js';
+import { can } from '../../core/permissions.js';
 import { iso } from '../../core/ids.js';
 import type { EnterpriseRow } from './android-repository.js';
 import { type AndroidService, NOTIFICATION_TYPES, type PushEnvelope } from './android-service.js';
@@ -49,7 +50,8 @@ const TokenSchema = Type.Object({
 
 const ENUM_TYPES = Type.Union(['ENROLLMENT', 'STATUS_REPORT', 'COMMAND', 'USAGE_LOGS'].map((t) => Type.Literal(t)));
 
-function toEnterprise(service: AndroidService, row: EnterpriseRow) {
+/** The push endpoint carries the secret that authenticates Google's pushes: only admins (android.write) see it whole. */
+function toEnterprise(service: AndroidService, row: EnterpriseRow, showSecret: boolean) {
   return {
     credentialsUploaded: row.credentials_sealed !== null,
     clientEmail: row.client_email,
@@ -60,7 +62,7 @@ function toEnterprise(service: AndroidService, row: EnterpriseRow) {
     pubsubTopic: row.pubsub_topic,
     notificationTypes: JSON.parse(row.notification_types) as string[],
     boundAt: iso(row.bound_at),
-    pushEndpoint: service.pushEndpoint(row),
+    pushEndpoint: showSecret ? service.pushEndpoint(row) : service.pushEndpoint(row).replace(/token=[^&]+/, 'token=…'),
   };
 }
 
@@ -100,7 +102,7 @@ export function androidRoutes(service: AndroidService): RouteModule {
         config: { auth: 'android.read' },
         schema: { tags: ['android'], summary: 'The Android enterprise binding and its Pub/Sub push endpoint', response: { 200: EnterpriseSchema } },
       },
-      async () => toEnterprise(service, await service.enterprise()),
+      async (request) => toEnterprise(service, await service.enterprise(), can(principalOf(request).role, 'android.write')),
     );
 
     app.put(
@@ -118,7 +120,7 @@ export function androidRoutes(service: AndroidService): RouteModule {
         request.auditTarget = { type: 'android_enterprise', id: 'default' };
         const row = await service.uploadCredentials(request.body.serviceAccount);
         request.auditTarget = { type: 'android_enterprise', id: 'default', details: { clientEmail: row.client_email, projectId: row.project_id } };
-        return toEnterprise(service, row);
+        return toEnterprise(service, row, true);
       },
     );
 
@@ -165,7 +167,7 @@ export function androidRoutes(service: AndroidService): RouteModule {
       async (request) => {
         const types = request.body.notificationTypes ?? [...NOTIFICATION_TYPES];
         request.auditTarget = { type: 'android_enterprise', id: 'default', details: { pubsubTopic: request.body.pubsubTopic, types } };
-        return toEnterprise(service, await service.configureNotifications(request.body.pubsubTopic, types));
+        return toEnterprise(service, await service.configureNotifications(request.body.pubsubTopic, types), true);
       },
     );
 
