@@ -219,6 +219,41 @@ describe('Android Management API end to end, with the stand-in over real HTTP', 
     await until('configurations cleared', device, (x) => (x.inventory.configurations ?? []).length === 0);
   });
 
+  it('two configurations changed before the device applied the first both settle when it applies the policy carrying both', async () => {
+    lab.standIn.applyDelayMs = 400;
+    try {
+      const camera = {
+        key: 'policy.0190f5a2-0000-7000-8000-0000000000b1',
+        name: 'No camera',
+        version: 'b1b1b1b1b1b1b1b1',
+        source: 'policy',
+        payload: { cameraAccess: 'CAMERA_ACCESS_DISABLED' },
+      };
+      const raw = {
+        key: 'profile.0190f5a2-0000-7000-8000-0000000000b2',
+        name: 'Raw',
+        version: 'b2b2b2b2b2b2b2b2',
+        source: 'raw',
+        payload: '{"screenCaptureDisabled":true}',
+      };
+      const first = await send('apply_configuration', camera);
+      await until(
+        'first sent',
+        () => delivery(first),
+        (d) => d.state === 'sent',
+      );
+      const second = await send('apply_configuration', raw);
+      const [a, b] = [await settled(first), await settled(second)];
+      expect([a.state, b.state]).toEqual(['acknowledged', 'acknowledged']);
+      expect(a.result?.supersedes).toBeDefined();
+      const policy = lab.standIn.policies.get(sim.resource.appliedPolicyName as string);
+      expect(policy).toMatchObject({ cameraAccess: 'CAMERA_ACCESS_DISABLED', screenCaptureDisabled: true });
+      for (const c of [camera, raw]) expect((await settled(await send('remove_configuration', { key: c.key }))).state).toBe('acknowledged');
+    } finally {
+      lab.standIn.applyDelayMs = 5;
+    }
+  });
+
   it('lock, lost mode and clear app data complete through long-running operations', async () => {
     const lock = await send('lock');
     const locked = await settled(lock);

@@ -103,6 +103,8 @@ export class AmapiStandIn {
   readonly pushes: { type: string; status: number; messageId: string }[] = [];
   latencyMs: number;
   commandDelayMs: number;
+  /** How long a device takes to apply a new policy and report. */
+  applyDelayMs = 5;
   private readonly schemas: Schemas = loadSchemas();
   private server: http.Server | undefined;
   private timers = new Set<NodeJS.Timeout>();
@@ -464,7 +466,7 @@ export class AmapiStandIn {
         const policy: Policy = { ...(body as Policy), name, version: String(Number(previous?.version ?? 0) + 1) };
         this.policies.set(name, policy);
         // Devices on this policy pick the new version up and report.
-        for (const device of this.devices.values()) if (device.resource.policyName === name) this.later(() => this.report(device));
+        for (const device of this.devices.values()) if (device.resource.policyName === name) this.later(() => this.report(device), this.applyDelayMs);
         return policy;
       }
     }
@@ -533,7 +535,7 @@ export class AmapiStandIn {
         if (patch.policyName) {
           if (!this.policies.has(patch.policyName)) throw new ApiError(400, `Policy ${patch.policyName} not found.`);
           device.resource.policyName = patch.policyName;
-          this.later(() => this.report(device));
+          this.later(() => this.report(device), this.applyDelayMs);
         }
         return device.resource;
       }

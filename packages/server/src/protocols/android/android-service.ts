@@ -433,13 +433,33 @@ export class AndroidService {
     return (await this.repo.byDevice(row.device_id)) as AndroidDeviceRow;
   }
 
-  /** Policy changes wait for the device to report it applied the version Steward wrote. */
+  /**
+   * Policy changes wait for the device to report it applied the version Steward wrote. A wait for a
+   * policy the device was since moved off (another configuration changed before it applied the
+   * first) settles when the device applies its current policy, which carries the whole current set.
+   */
   private async settlePolicyWaits(deviceId: string, applied: string | null, version: string | null): Promise<void> {
     if (!applied) return;
-    for (const wait of await this.repo.pendingFor(deviceId, 'policy')) {
-      if (wait.policy_name !== applied) continue;
-      if (wait.policy_version && (!version || BigInt(version) < BigInt(wait.policy_version))) continue;
-      await this.ctx.commands.recordResult(deviceId, wait.command_id, 'acknowledged', { appliedPolicyName: applied, appliedPolicyVersion: version });
+    const waits = await this.repo.pendingFor(deviceId, 'policy');
+    if (waits.length === 0) return;
+    const current = (await this.repo.byDevice(deviceId))?.policy_name ?? null;
+    const atLeast = (wanted: string | null) => {
+      if (!wanted) return true;
+      try {
+        return version !== null && BigInt(version) >= BigInt(wanted);
+      } catch {
+        return version === wanted;
+      }
+    };
+    const currentApplied = applied === current && waits.filter((w) => w.policy_name === current).every((w) => atLeast(w.policy_version));
+    for (const wait of waits) {
+      const done = wait.policy_name === applied ? atLeast(wait.policy_version) : currentApplied;
+      if (!done) continue;
+      const result =
+        wait.policy_name === applied
+          ? { appliedPolicyName: applied, appliedPolicyVersion: version }
+          : { appliedPolicyName: applied, appliedPolicyVersion: version, supersedes: wait.policy_name };
+      await this.ctx.commands.recordResult(deviceId, wait.command_id, 'acknowledged', result);
       await this.repo.removePending(deviceId, wait.command_id);
     }
   }
