@@ -175,6 +175,26 @@ export class AndroidRepository {
     return this.db.selectFrom('android_pending').selectAll().where('operation_name', '=', operationName).executeTakeFirst();
   }
 
+  /** Forgets waits whose delivery ended otherwise (expired, cancelled, device deleted). */
+  async prunePending(): Promise<number> {
+    const result = await this.db
+      .deleteFrom('android_pending')
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('command_deliveries')
+              .select('command_deliveries.device_id')
+              .whereRef('command_deliveries.device_id', '=', 'android_pending.device_id')
+              .whereRef('command_deliveries.command_id', '=', 'android_pending.command_id')
+              .where('command_deliveries.state', '=', 'sent'),
+          ),
+        ),
+      )
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async removePending(deviceId: string, commandId: string): Promise<void> {
     await this.db.deleteFrom('android_pending').where('device_id', '=', deviceId).where('command_id', '=', commandId).execute();
   }

@@ -86,6 +86,12 @@ for (const database of TEST_DATABASES) {
         await service.handlePush(envelope('STATUS_REPORT', { ...device, state: 'DELETED', lastStatusReportTime: '2026-01-01T11:00:00Z' }, 'm8'), row),
       ).toBe('processed');
       expect((await ctx.devices.get(steward?.id as string))?.enrollment_state).toBe('unenrolled');
+
+      // A wait whose delivery is no longer out (expired, cancelled) is pruned by the reconciliation.
+      const wait = { device_id: steward?.id as string, kind: 'policy', operation_name: null, policy_name: 'p', policy_version: '1', created_at: Date.now() };
+      await service.repo.addPending({ ...wait, command_id: '0190f5a2-0000-7000-8000-00000000dead' });
+      expect(await service.repo.prunePending()).toBe(1);
+      expect(await service.repo.pendingFor(steward?.id as string, 'policy')).toEqual([]);
     });
 
     it('refuses a push without the right secret, in constant time', async () => {

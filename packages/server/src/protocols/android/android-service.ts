@@ -654,6 +654,7 @@ export class AndroidService {
       }
     }
     await this.repo.pruneMessages(Date.now() - 8 * 86_400_000);
+    await this.repo.prunePending();
     return { seen: seen.size, missing };
   }
 }
