@@ -305,11 +305,24 @@ describe('Android Management API end to end, with the stand-in over real HTTP', 
     );
     expect((await delivery(lock)).state).toBe('queued');
     lab.standIn.faults.length = 0;
-    // Any later wake-up for the device (here, the next command) delivers what is still queued, in order.
-    const next = await send('lock');
+    // The durable safety net: the sweep job (every minute; run now) delivers what is still queued.
+    await lab.server.ctx.database.db.updateTable('jobs').set({ run_at: Date.now() }).where('unique_key', '=', 'periodic:android.deliver-sweep').execute();
     expect((await settled(lock)).state).toBe('acknowledged');
+    expect(sim.locked).toBe(locks + 1);
+    // So does any later wake-up for the device (here, the next command), in order.
+    lab.standIn.faults.push(...Array.from({ length: 6 }, () => ({ status: 503 as const, match: /issueCommand/ })));
+    const queued = await send('lock');
+    await until(
+      'the outage to pass',
+      async () => lab.standIn.faults.length,
+      (n) => n <= 1,
+      15_000,
+    );
+    lab.standIn.faults.length = 0;
+    const next = await send('lock');
+    expect((await settled(queued)).state).toBe('acknowledged');
     expect((await settled(next)).state).toBe('acknowledged');
-    expect(sim.locked).toBe(locks + 2);
+    expect(sim.locked).toBe(locks + 3);
   });
 
   it('every request Steward sent matches the schemas of Google’s androidmanagement v1 client', () => {

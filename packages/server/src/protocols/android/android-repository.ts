@@ -114,6 +114,21 @@ export class AndroidRepository {
     return row !== undefined;
   }
 
+  /** Android devices with commands still queued (what the sweep delivers), oldest first. */
+  async devicesWithQueued(limit = 1000): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('command_deliveries')
+      .innerJoin('android_devices', 'android_devices.device_id', 'command_deliveries.device_id')
+      .innerJoin('commands', 'commands.id', 'command_deliveries.command_id')
+      .select('command_deliveries.device_id')
+      .where('command_deliveries.state', '=', 'queued')
+      .where('commands.expires_at', '>', Date.now())
+      .groupBy('command_deliveries.device_id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.device_id);
+  }
+
   configurations(deviceId: string) {
     return this.db.selectFrom('android_device_configurations').selectAll().where('device_id', '=', deviceId).orderBy('key').execute();
   }

@@ -521,7 +521,7 @@ export class AndroidService {
   async sweep(): Promise<void> {
     const row = await this.enterprise();
     if (!row.enterprise_name || !row.credentials_sealed) return;
-    for (const device of await this.repo.allDevices(row.enterprise_name)) await this.deliverDevice(device.device_id);
+    for (const deviceId of await this.repo.devicesWithQueued()) await this.deliverDevice(deviceId);
   }
 
   /**
