@@ -309,6 +309,7 @@ export class AmapiStandIn {
         publishTime: new Date().toISOString(),
       },
       subscription: `projects/${this.projectId}/subscriptions/steward`,
+      deliveryAttempt: 1,
     };
   }
 

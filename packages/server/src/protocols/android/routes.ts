@@ -241,10 +241,13 @@ export function androidRoutes(service: AndroidService): RouteModule {
                   message_id: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
                   publishTime: Type.Optional(Type.String({ maxLength: 64 })),
                   publish_time: Type.Optional(Type.String({ maxLength: 64 })),
+                  orderingKey: Type.Optional(Type.String({ maxLength: 1024 })),
                 },
                 { additionalProperties: false },
               ),
               subscription: Type.Optional(Type.String({ maxLength: 300 })),
+              // Present when the subscription has a dead-letter policy.
+              deliveryAttempt: Type.Optional(Type.Integer({ minimum: 0 })),
             },
             { additionalProperties: false },
           ),
