@@ -1058,8 +1058,8 @@ const RUNNERS = {
 /**
  * Pub/Sub STATUS_REPORT pushes for an enrolled Android fleet (devices enrolled through the AMAPI
  * stand-in), sent to the push endpoint as Google would, several at once: reports per second,
- * latency, and server CPU per report. Each report moves the device's lastStatusReportTime on, so
- * every one is applied (none is dropped as stale or duplicate).
+ * latency, and server CPU per report. Each round moves the devices' lastStatusReportTime on; a
+ * device's reports that overtake each other in flight leave the older one dropped as stale.
  */
 async function androidSync(run) {
   const { android, options } = run;
