@@ -274,6 +274,12 @@ describe('Android Management API end to end, with the stand-in over real HTTP', 
       await send('raw', undefined, { platform: 'android', payload: { type: 'CLEAR_APP_DATA', clearAppsDataParams: { packageNames: ['com.android.chrome'] } } }),
     );
     expect(clear.state).toBe('acknowledged');
+    const reset = await settled(await send('clear_passcode'));
+    expect(reset.state).toBe('acknowledged');
+    expect(lab.standIn.requests.filter((r) => r.path.endsWith(':issueCommand')).at(-1)?.body).toEqual({
+      type: 'RESET_PASSWORD',
+      resetPasswordFlags: ['REQUIRE_ENTRY'],
+    });
     // Inventory on demand: devices.get, applied like a status report.
     expect((await settled(await send('refresh_inventory'))).state).toBe('acknowledged');
     // An intent AMAPI has no command for fails plainly instead of hanging in the queue.
@@ -376,6 +382,41 @@ describe('Android Management API end to end, with the stand-in over real HTTP', 
       const deletion = lab.standIn.requests.filter((r) => r.method === 'DELETE' && r.path.endsWith(phone.id)).at(-1);
       expect(deletion?.query.getAll('wipeDataFlags')).toEqual([]);
     } finally {
+      deviceId = saved;
+    }
+  });
+
+  it('without notifications, the reconciliation finds new devices and a job polls operations to completion', async () => {
+    const topic = `projects/${lab.standIn.projectId}/topics/steward-android`;
+    lab.standIn.subscriptions.delete(topic);
+    const saved = deviceId;
+    try {
+      const quiet = await lab.standIn.enroll(lab.tokenValue, { serial: 'QUIET001', passcodeLength: 4 });
+      const pushes = lab.standIn.pushes.length;
+      const synced = await lab.api<{ seen: number; missing: number }>('POST', '/api/v1/android/sync', 'admin');
+      expect(synced.status).toBe(200);
+      expect(synced.json.seen).toBeGreaterThanOrEqual(2);
+      const list = await lab.api<{ items: { id: string; serialNumber: string; model: string }[] }>('GET', '/api/v1/devices?platform=android', 'auditor');
+      const found = list.json.items.find((d) => d.serialNumber === 'QUIET001');
+      expect(found?.model).toBe('Pixel 8 Pro');
+      deviceId = found?.id as string;
+      expect((await device()).inventory.android.name).toBe(quiet.resource.name);
+      // No COMMAND notification will come: the operations job (every 5 s; run now) polls operations.get.
+      const lock = await send('lock');
+      await until(
+        'the lock to be sent',
+        () => delivery(lock),
+        (d) => d.state === 'sent',
+      );
+      await new Promise((r) => setTimeout(r, lab.standIn.commandDelayMs + 50));
+      await lab.server.ctx.database.db.updateTable('jobs').set({ run_at: Date.now() }).where('unique_key', '=', 'periodic:android.operations').execute();
+      const locked = await settled(lock);
+      expect(locked.state).toBe('acknowledged');
+      expect(quiet.locked).toBe(1);
+      expect(lab.standIn.pushes.length).toBe(pushes);
+      expect(lab.standIn.requests.some((r) => r.method === 'GET' && r.path.includes('/operations/'))).toBe(true);
+    } finally {
+      lab.standIn.subscribe(topic, lab.pushEndpoint);
       deviceId = saved;
     }
   });
