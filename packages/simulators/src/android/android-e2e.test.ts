@@ -220,7 +220,7 @@ describe('Android Management API end to end, with the stand-in over real HTTP', 
   });
 
   it('two configurations changed before the device applied the first both settle when it applies the policy carrying both', async () => {
-    lab.standIn.applyDelayMs = 400;
+    lab.standIn.applyDelayMs = 1500;
     try {
       const camera = {
         key: 'policy.0190f5a2-0000-7000-8000-0000000000b1',
