@@ -168,6 +168,26 @@ describe('npm run bench (quick)', () => {
     for (const key of ['messagesPerSecond', 'p50Ms', 'p95Ms', 'p99Ms', 'cpuMsPerMessage']) expect(positive(sessions.figures[key])).toBe(true);
   });
 
+  it('drives Pub/Sub status reports for a small Android fleet through the AMAPI stand-in', { timeout: 60_000 }, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'steward-bench-test-'));
+    resultDirs.push(dir);
+    const args = [RUNNER, '--quick', '--scenario', 'android-sync', '--devices', '10', '--results', dir];
+    await run(process.execPath, args, { cwd: ROOT, timeout: 50_000, maxBuffer: 4 * 1024 * 1024 });
+    const sync = read(dir, 'android-sync-sqlite.json');
+    const f = sync.figures as Record<string, unknown>;
+    expect(f.devices).toBe(10);
+    expect(f.reports).toBe(20);
+    expect(f.errors).toBe(0);
+    // Each report is newer than the device's last; sent 16 at a time, a device's two reports may
+    // arrive out of order, and then the older one is (rightly) dropped as stale. Nothing else happens.
+    const outcomes = f.outcomes as Record<string, number>;
+    expect(Object.keys(outcomes).filter((k) => k !== '204 processed' && k !== '204 stale')).toEqual([]);
+    expect((outcomes['204 processed'] ?? 0) + (outcomes['204 stale'] ?? 0)).toBe(20);
+    expect(outcomes['204 processed']).toBeGreaterThanOrEqual(10);
+    for (const key of ['reportsPerSecond', 'p95Ms', 'cpuMsPerReport']) expect(positive(f[key]), key).toBe(true);
+    expect(sync.targets?.map((t) => t.metric)).toEqual(['reportsPerSecond', 'p95Ms']);
+  });
+
   it('measures every scenario on SQLite', { timeout: 60_000 }, async () => {
     const { dir, stdout } = await quickRun();
     expect(stdout).toContain('Summary (sqlite, 300 devices)');

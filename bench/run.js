@@ -32,6 +32,8 @@ import pg from 'pg';
 import { osVersionKey } from '../packages/server/dist/core/devices/device-model.js';
 import { uuidv7 } from '../packages/server/dist/core/ids.js';
 import { fakeApple } from '../packages/simulators/dist/test-support/apple-lab.js';
+import { bindSteward } from '../packages/simulators/dist/android/bind.js';
+import { startAmapiStandIn } from '../packages/simulators/dist/android/stand-in.js';
 
 const execFileAsync = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,7 +47,8 @@ const STEWARD = path.join(ROOT, 'packages/cli/bin/steward.js');
 const FOUNDATION_SCENARIOS = ['idle-memory', 'device-list', 'device-search', 'enqueue-fanout'];
 const APPLE_SCENARIOS = ['apple-enroll', 'apple-memory', 'apple-commands'];
 const WINDOWS_SCENARIOS = ['windows-enroll', 'windows-sessions'];
-const SCENARIOS = [...FOUNDATION_SCENARIOS, ...APPLE_SCENARIOS, ...WINDOWS_SCENARIOS];
+const ANDROID_SCENARIOS = ['android-sync'];
+const SCENARIOS = [...FOUNDATION_SCENARIOS, ...APPLE_SCENARIOS, ...WINDOWS_SCENARIOS, ...ANDROID_SCENARIOS];
 
 /** Each scenario's targets; the first is the headline. `null`: an informational figure with no target. */
 const TARGETS = {
@@ -73,6 +76,10 @@ const TARGETS = {
     },
   ],
   'windows-sessions': [{ metric: 'messagesPerSecond', op: '>=', value: 1000, unit: '/s', description: 'at least 1,000 SyncML management messages per second' }],
+  'android-sync': [
+    { metric: 'reportsPerSecond', op: '>=', value: 200, unit: '/s', description: 'at least 200 Pub/Sub status reports per second applied to inventory' },
+    { metric: 'p95Ms', op: '<', value: 250, unit: 'ms', description: 'p95 of a Pub/Sub push under 250 ms' },
+  ],
   'apple-commands': [
     { metric: 'cpuMsPerRequest', op: '<=', value: 0.5, unit: 'ms', description: 'server CPU per MDM request (signature, queue, result) at most 0.5 ms' },
     { metric: 'roundTripsPerSecond', op: '>=', value: 1000, unit: '/s', description: 'at least 1,000 command round trips per second end to end' },
@@ -140,6 +147,10 @@ function parseOptions(argv) {
     // Apple: devices talking to the server at once, the key pairs the fleet shares, RSS readings.
     appleConcurrency: quick ? 8 : 48,
     appleKeyPairs: quick ? 2 : 16,
+    // Android: the fleet enrolled through the stand-in, reports per device, pushes in flight.
+    androidDevices: values.devices === undefined ? (quick ? 100 : 1000) : devices,
+    androidRounds: quick ? 2 : 5,
+    androidConcurrency: 16,
     rssReadings: quick ? 3 : 7,
     idlePasses: quick ? 1 : 2,
   };
@@ -1215,7 +1226,72 @@ const RUNNERS = {
   'apple-commands': appleCommands,
   'windows-enroll': windowsEnroll,
   'windows-sessions': windowsSessions,
+  'android-sync': androidSync,
 };
+
+/**
+ * Pub/Sub STATUS_REPORT pushes for an enrolled Android fleet (devices enrolled through the AMAPI
+ * stand-in), sent to the push endpoint as Google would, several at once: reports per second,
+ * latency, and server CPU per report. Each round moves the devices' lastStatusReportTime on; a
+ * device's reports that overtake each other in flight leave the older one dropped as stale.
+ */
+async function androidSync(run) {
+  const { android, options } = run;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.androidConcurrency + 4 });
+  const endpoint = new URL(android.pushEndpoint);
+  const path = `${endpoint.pathname}${endpoint.search}`;
+  const reports = [];
+  let tick = Date.now() + 60_000;
+  for (let round = 0; round < options.androidRounds; round++)
+    for (const device of android.devices) {
+      tick += 1;
+      reports.push(android.standIn.envelope('STATUS_REPORT', { ...device.resource, lastStatusReportTime: new Date(tick).toISOString() }));
+    }
+  const latencies = [];
+  const outcomes = {};
+  const {
+    wallMs,
+    cpuSeconds,
+    simulatorCpuSeconds,
+    value: errors,
+  } = await cpuOver(run.server, () =>
+    pool(reports, options.androidConcurrency, async (envelope) => {
+      const started = performance.now();
+      const res = await new Promise((resolve, reject) => {
+        const body = Buffer.from(JSON.stringify(envelope));
+        const req = http.request(
+          `${endpoint.origin}${path}`,
+          { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length } },
+          (r) => {
+            r.resume();
+            r.on('end', () => resolve({ status: r.statusCode, outcome: r.headers['x-steward-outcome'] }));
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+      latencies.push(performance.now() - started);
+      const key = `${res.status} ${res.outcome ?? ''}`.trim();
+      outcomes[key] = (outcomes[key] ?? 0) + 1;
+      if (res.status !== 204) throw new Error(`push answered ${res.status}`);
+    }),
+  );
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (q) => round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0, 1);
+  return {
+    devices: android.devices.length,
+    reports: reports.length,
+    concurrency: options.androidConcurrency,
+    reportsPerSecond: perSecond(reports.length, wallMs),
+    p50Ms: at(0.5),
+    p95Ms: at(0.95),
+    cpuMsPerReport: perMs(cpuSeconds, reports.length),
+    simulatorCpuSeconds: round(simulatorCpuSeconds, 2),
+    outcomes,
+    errors: errors.length,
+  };
+}
 
 /** Problems that make a scenario's figures wrong (as opposed to merely slow). */
 function problemsOf(scenario, figures, devices) {
@@ -1266,6 +1342,8 @@ function describe(scenario, figures) {
       return `SCEP ${fmt(figures.scepCpuMsPerEnrollment)} ms server CPU per enrollment; whole enrollment ${fmt(figures.cpuMsPerEnrollment)} ms (profile ${fmt(figures.profileCpuMsPerEnrollment)}, Authenticate + TokenUpdate ${fmt(figures.registerCpuMsPerEnrollment)}); ${fmt(figures.enrollmentsPerSecond)} enrollments/s, ${figures.errors} errors`;
     case 'apple-memory':
       return `RSS ${fmt(figures.rssAtCheckpointMb)} MB at ${figures.checkpointDevices?.toLocaleString('en')} devices, ${fmt(figures.rssAtFleetMb)} MB at ${figures.fleetDevices?.toLocaleString('en')}: ×${figures.rssRatio}`;
+    case 'android-sync':
+      return `${fmt(figures.reportsPerSecond)} status reports/s (p50 ${fmt(figures.p50Ms)} ms, p95 ${fmt(figures.p95Ms)} ms); ${fmt(figures.cpuMsPerReport)} ms server CPU per report; ${figures.errors} errors`;
     case 'apple-commands':
       return `${fmt(figures.roundTripsPerSecond)} round trips/s; ${fmt(figures.cpuMsPerRequest)} ms server CPU per MDM request (${fmt(figures.requestsPerServerCpuSecond)} req per CPU-s); Idle only ${fmt(figures.idle.cpuMsPerRequest)} ms; ${figures.errors} errors`;
     case 'windows-enroll':
@@ -1530,6 +1608,28 @@ async function main() {
         log(`  ${verdict(r)}  ${r.scenario.padEnd(16)} ${describe(r.scenario, r.figures)}  [target ${targetText(r.targets)}]`);
     }
 
+    if (options.scenarios.some((s) => ANDROID_SCENARIOS.includes(s))) {
+      const database = await prepareDatabase(options.databaseUrl);
+      cleanups.push(() => database.drop());
+      const n = options.androidDevices;
+      log(
+        `\nSteward bench: android-sync on ${database.dialect}, ${n.toLocaleString('en')} devices enrolled through the AMAPI stand-in${options.quick ? ' (quick)' : ''}`,
+      );
+      const setup = await prepareAndroid(database, options, log, cleanups);
+      context.database = { dialect: database.dialect, version: database.dialect === 'postgres' ? await postgresVersion(database.url) : null };
+      const first = records.length;
+      await runScenarios(
+        ['android-sync'],
+        { options, server: setup.server, token: setup.token, android: setup.android, devices: n, log },
+        setup.figures,
+        database.dialect,
+      );
+      await setup.server.stop();
+      log(`\nSummary (${database.dialect}, ${n.toLocaleString('en')} devices):`);
+      for (const r of records.slice(first))
+        log(`  ${verdict(r)}  ${r.scenario.padEnd(15)} ${describe(r.scenario, r.figures)}  [target ${targetText(r.targets)}]`);
+    }
+
     const summary = writeSummary(options.resultsDir, records);
     log(`Results in ${options.resultsDir} (${path.basename(summary)} and one JSON per scenario).`);
     if (problems.length) {
@@ -1590,6 +1690,41 @@ async function prepareApple(database, options, log, cleanups) {
   } finally {
     agent.destroy();
   }
+}
+
+/** Android: the AMAPI stand-in in this process, `steward serve` pointed at it and bound, the fleet enrolled. */
+async function prepareAndroid(database, options, log, cleanups) {
+  const opened = await openDatabase(database.url);
+  try {
+    await migrate(opened);
+  } finally {
+    await opened.close();
+  }
+  const standIn = await startAmapiStandIn({ commandDelayMs: 5 });
+  cleanups.push(() => standIn.close());
+  const server = await startServer(database, (port) => ['--public-url', `http://127.0.0.1:${port}`, '--android-api-url', `${standIn.url}/`]);
+  cleanups.push(() => server.stop());
+  log(`  steward serve (pid ${server.pid}) ready at ${server.base} in ${fmt(server.startupMs)} ms; AMAPI stand-in at ${standIn.url}`);
+  const token = await createToken(database);
+  const bound = await bindSteward(standIn, server.base, token);
+  const started = performance.now();
+  const devices = [];
+  const errors = await pool(
+    Array.from({ length: options.androidDevices }, (_, i) => i),
+    8,
+    async (i) => {
+      devices.push(await standIn.enroll(bound.tokenValue, { serial: `BENCH${String(i).padStart(6, '0')}` }));
+    },
+  );
+  if (errors.length) throw new Error(`Android enrollment failed: ${errors[0]}`);
+  const enrollMs = round(performance.now() - started);
+  log(`  ${devices.length.toLocaleString('en')} Android devices enrolled in ${fmt(enrollMs / 1000)} s`);
+  return {
+    server,
+    token,
+    android: { standIn, devices, pushEndpoint: bound.pushEndpoint },
+    figures: { serverStartupMs: server.startupMs, amapiStandIn: standIn.url, fleet: devices.length, enrollMs },
+  };
 }
 
 main().catch((error) => {

@@ -58,7 +58,12 @@ export function program(): Command {
           ENV_NAMES.clientCertHeader,
         ),
       )
-      .addOption(new Option('--scep-legacy-algorithms', 'accept SCEP clients limited to DES and SHA-1').env(ENV_NAMES.scepLegacyAlgorithms)),
+      .addOption(new Option('--scep-legacy-algorithms', 'accept SCEP clients limited to DES and SHA-1').env(ENV_NAMES.scepLegacyAlgorithms))
+      .addOption(
+        new Option('--android-api-url <url>', 'Android Management API root URL (default https://androidmanagement.googleapis.com/, or a stand-in)').env(
+          ENV_NAMES.androidApiUrl,
+        ),
+      ),
   ).action(async (options: ConfigInput & { tls?: boolean }) => {
     const config = loadConfig(withEnvironment({ ...options, noTls: options.tls === false ? true : undefined }));
     const server = await startServer(config);

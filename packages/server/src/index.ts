@@ -15,3 +15,4 @@ export { parseXml, escapeXml, type XmlElement, XmlError } from './protocols/wind
 export { CspCatalogue, cspCatalogue, type CspVerb } from './protocols/windows/csp-catalogue.js';
 export { WINDOWS_PATHS } from './protocols/windows/enrollment.js';
 export { translatePolicy as translateWindowsPolicy } from './protocols/windows/policy.js';
+export { translateAndroid } from './protocols/android/policy.js';

@@ -40,6 +40,11 @@ const PUBLIC_ROUTES = new Set([
   // (or the trusted proxy's RFC 9440 header), checked against Steward's CA and bound to one device.
   'POST /ManagementServer/MDM.svc',
   'PUT /ManagementServer/BitLockerRecoveryKey',
+  // Android: Google's Pub/Sub pushes prove themselves with the secret in the push endpoint's URL
+  // (compared in constant time); the sign-up callback with the one-time state Steward put in the
+  // callback URL when an admin started the sign-up.
+  'POST /android/pubsub',
+  'GET /android/signup-callback',
 ]);
 
 const SOME_ID = '0190f5a2-0000-7000-8000-000000000001';

@@ -46,5 +46,11 @@ describe('configuration', () => {
     expect(() => loadConfig({ secretKey: 'short' })).toThrow(/32 bytes/);
     expect(() => loadConfig({ role: 'api,cron' })).toThrow(/unknown role/);
     expect(() => loadConfig({ noTls: 'maybe' })).toThrow(/boolean/);
+    expect(() => loadConfig({ androidApiUrl: 'ftp://x' })).toThrow(/--android-api-url/);
+  });
+
+  it('points the Android Management API at Google unless told otherwise', () => {
+    expect(loadConfig({}).android.apiUrl).toBe('https://androidmanagement.googleapis.com/');
+    expect(loadConfig(withEnvironment({}, { STEWARD_ANDROID_API_URL: 'http://127.0.0.1:8470//' })).android.apiUrl).toBe('http://127.0.0.1:8470/');
   });
 });

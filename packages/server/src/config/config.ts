@@ -36,6 +36,12 @@ export interface Config {
    */
   readonly clientCertHeader: string | undefined;
   readonly apple: AppleConfig;
+  readonly android: AndroidConfig;
+}
+
+export interface AndroidConfig {
+  /** Root URL of the Android Management API (Google's, or a local stand-in), with a trailing slash. */
+  readonly apiUrl: string;
 }
 
 export interface AppleConfig {
@@ -72,6 +78,7 @@ export interface ConfigInput {
   identityLifetimeDays?: string | undefined;
   clientCertHeader?: string | undefined;
   scepLegacyAlgorithms?: boolean | string | undefined;
+  androidApiUrl?: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -96,6 +103,7 @@ export const ENV_NAMES: Readonly<Record<keyof ConfigInput, string>> = Object.fre
   identityLifetimeDays: 'STEWARD_IDENTITY_LIFETIME_DAYS',
   clientCertHeader: 'STEWARD_CLIENT_CERT_HEADER',
   scepLegacyAlgorithms: 'STEWARD_SCEP_LEGACY_ALGORITHMS',
+  androidApiUrl: 'STEWARD_ANDROID_API_URL',
 });
 
 /** Fills unset options from the environment. */
@@ -198,6 +206,8 @@ export function loadConfig(rawInput: ConfigInput): Config {
   }
   const apnsUrl = (input.apnsUrl ?? 'https://api.push.apple.com').replace(/\/+$/, '');
   if (!/^https:\/\//.test(apnsUrl)) throw new ConfigError('--apns-url must be https://');
+  const androidApiUrl = `${(input.androidApiUrl ?? 'https://androidmanagement.googleapis.com').replace(/\/+$/, '')}/`;
+  if (!/^https?:\/\/[^/]+/.test(androidApiUrl)) throw new ConfigError('--android-api-url must be an http(s) URL');
 
   return Object.freeze({
     listenHost: host,
@@ -221,5 +231,6 @@ export function loadConfig(rawInput: ConfigInput): Config {
       identityLifetimeDays: lifetime,
       scepLegacyAlgorithms: parseBool(input.scepLegacyAlgorithms),
     }),
+    android: Object.freeze({ apiUrl: androidApiUrl }),
   });
 }

@@ -45,6 +45,8 @@ export const PERMISSIONS = Object.freeze({
   'enrollments.write': MANAGE,
   'apns.read': ALL,
   'apns.write': ADMIN,
+  'android.read': ALL,
+  'android.write': ADMIN,
   'declarations.read': ALL,
   'declarations.write': MANAGE,
   'users.read': AUDIT,

@@ -296,6 +296,92 @@ export interface ConfigurationStatesTable {
   updated_at: number;
 }
 
+/** The Android Management API enterprise this deployment is bound to (one row, id `default`). */
+export interface AndroidEnterprisesTable {
+  id: string;
+  credentials_sealed: string | null;
+  client_email: string | null;
+  project_id: string | null;
+  /** `enterprises/{id}` once bound. */
+  enterprise_name: string | null;
+  display_name: string | null;
+  pubsub_topic: string | null;
+  /** JSON array of AMAPI notification types. */
+  notification_types: string;
+  /** The secret in the Pub/Sub push endpoint's URL. */
+  push_secret_sealed: string;
+  signup_url_name: string | null;
+  signup_state_hash: string | null;
+  bound_at: number | null;
+  updated_at: number;
+}
+
+export interface AndroidDevicesTable {
+  device_id: string;
+  /** `enterprises/{e}/devices/{d}`. */
+  amapi_name: string;
+  enterprise_name: string;
+  enrollment_id: string | null;
+  management_mode: string | null;
+  /** The policy Steward pointed the device at. */
+  policy_name: string | null;
+  applied_policy_name: string | null;
+  applied_policy_version: string | null;
+  last_status_report_at: number | null;
+  state: string | null;
+  updated_at: number;
+}
+
+/** Policies Steward wrote, content-addressed: one per distinct effective set. */
+export interface AndroidPoliciesTable {
+  name: string;
+  content_hash: string;
+  body: string;
+  /** The version AMAPI returned for the last patch. */
+  version: string | null;
+  /** JSON `[{ key, version }]`: the configurations this policy carries. */
+  configurations: string;
+  updated_at: number;
+}
+
+export interface AndroidDeviceConfigurationsTable {
+  device_id: string;
+  key: string;
+  version: string;
+  source: string;
+  payload: string;
+  updated_at: number;
+}
+
+export interface AndroidEnrollmentTokensTable {
+  enrollment_id: string;
+  token_name: string;
+  value_sealed: string;
+  qr_code: string;
+  mode: string;
+  one_time: number;
+  expires_at: number;
+  created_at: number;
+}
+
+export interface AndroidPendingTable {
+  device_id: string;
+  command_id: string;
+  /** `operation` (a long-running command) or `policy` (waiting for a status report). */
+  kind: string;
+  operation_name: string | null;
+  policy_name: string | null;
+  policy_version: string | null;
+  created_at: number;
+}
+
+export interface AndroidPubsubMessagesTable {
+  message_id: string;
+  notification_type: string | null;
+  outcome: string;
+  received_at: number;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -319,4 +405,11 @@ export interface DB {
   declarations: DeclarationsTable;
   declaration_assignments: DeclarationAssignmentsTable;
   configuration_states: ConfigurationStatesTable;
+  android_enterprises: AndroidEnterprisesTable;
+  android_devices: AndroidDevicesTable;
+  android_policies: AndroidPoliciesTable;
+  android_device_configurations: AndroidDeviceConfigurationsTable;
+  android_enrollment_tokens: AndroidEnrollmentTokensTable;
+  android_pending: AndroidPendingTable;
+  android_pubsub_messages: AndroidPubsubMessagesTable;
 }

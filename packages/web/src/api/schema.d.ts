@@ -411,6 +411,579 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/android/enterprise": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Android enterprise binding and its Pub/Sub push endpoint */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            credentialsUploaded: boolean;
+                            clientEmail: string | null;
+                            projectId: string | null;
+                            bound: boolean;
+                            enterpriseName: string | null;
+                            displayName: string | null;
+                            pubsubTopic: string | null;
+                            notificationTypes: string[];
+                            boundAt: string | null;
+                            /** @description The URL to give the Pub/Sub push subscription (it carries a secret: treat it as one) */
+                            pushEndpoint: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/android/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Upload the Google Cloud service-account key (JSON) Steward calls the Android Management API with; stored sealed */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        serviceAccount: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            credentialsUploaded: boolean;
+                            clientEmail: string | null;
+                            projectId: string | null;
+                            bound: boolean;
+                            enterpriseName: string | null;
+                            displayName: string | null;
+                            pubsubTopic: string | null;
+                            notificationTypes: string[];
+                            boundAt: string | null;
+                            /** @description The URL to give the Pub/Sub push subscription (it carries a secret: treat it as one) */
+                            pushEndpoint: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/android/signup-url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start binding an enterprise: a Google sign-up URL whose callback returns to Steward */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        pubsubTopic?: string;
+                        displayName?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                            name: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/android/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Point the enterprise’s notifications at a Pub/Sub topic */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        pubsubTopic: string;
+                        notificationTypes?: ("ENROLLMENT" | "STATUS_REPORT" | "COMMAND" | "USAGE_LOGS")[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            credentialsUploaded: boolean;
+                            clientEmail: string | null;
+                            projectId: string | null;
+                            bound: boolean;
+                            enterpriseName: string | null;
+                            displayName: string | null;
+                            pubsubTopic: string | null;
+                            notificationTypes: string[];
+                            boundAt: string | null;
+                            /** @description The URL to give the Pub/Sub push subscription (it carries a secret: treat it as one) */
+                            pushEndpoint: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/android/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reconcile now: list every device of the enterprise and update Steward’s view */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            seen: number;
+                            missing: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/android/enrollment-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Android enrollment tokens */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                ownership: "corporate" | "personal";
+                                mode: "fully_managed" | "work_profile";
+                                groupId: string | null;
+                                assignedUser: string | null;
+                                oneTime: boolean;
+                                uses: number;
+                                /** Format: date-time */
+                                expiresAt: string;
+                                revokedAt: string | null;
+                                active: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** @description The enrollment token a user types in at setup (afw#setup flow) */
+                                token: string;
+                                /** @description Opening this on a personal device creates the work profile */
+                                enrollmentLink: string;
+                                /** @description The provisioning JSON Google returned; the QR images encode it */
+                                qrCode: string;
+                                /** @description Path of the QR code as PNG */
+                                qrCodePng: string;
+                                /** @description Path of the QR code as SVG */
+                                qrCodeSvg: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create an Android enrollment token (QR code and link) for a target group and ownership */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @enum {string} */
+                        ownership: "corporate" | "personal";
+                        mode?: "fully_managed" | "work_profile";
+                        /** Format: uuid */
+                        groupId?: string;
+                        assignedUser?: string;
+                        oneTime?: boolean;
+                        /** Format: date-time */
+                        expiresAt?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            ownership: "corporate" | "personal";
+                            mode: "fully_managed" | "work_profile";
+                            groupId: string | null;
+                            assignedUser: string | null;
+                            oneTime: boolean;
+                            uses: number;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            revokedAt: string | null;
+                            active: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description The enrollment token a user types in at setup (afw#setup flow) */
+                            token: string;
+                            /** @description Opening this on a personal device creates the work profile */
+                            enrollmentLink: string;
+                            /** @description The provisioning JSON Google returned; the QR images encode it */
+                            qrCode: string;
+                            /** @description Path of the QR code as PNG */
+                            qrCodePng: string;
+                            /** @description Path of the QR code as SVG */
+                            qrCodeSvg: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/android/enrollment-tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get an Android enrollment token */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            ownership: "corporate" | "personal";
+                            mode: "fully_managed" | "work_profile";
+                            groupId: string | null;
+                            assignedUser: string | null;
+                            oneTime: boolean;
+                            uses: number;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            revokedAt: string | null;
+                            active: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description The enrollment token a user types in at setup (afw#setup flow) */
+                            token: string;
+                            /** @description Opening this on a personal device creates the work profile */
+                            enrollmentLink: string;
+                            /** @description The provisioning JSON Google returned; the QR images encode it */
+                            qrCode: string;
+                            /** @description Path of the QR code as PNG */
+                            qrCodePng: string;
+                            /** @description Path of the QR code as SVG */
+                            qrCodeSvg: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/android/enrollment-tokens/{id}/qr.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The provisioning QR code (PNG) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/android/enrollment-tokens/{id}/qr.svg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The provisioning QR code (SVG) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/android/enrollment-tokens/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke an Android enrollment token (deleted at Google); enrolled devices stay */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            ownership: "corporate" | "personal";
+                            mode: "fully_managed" | "work_profile";
+                            groupId: string | null;
+                            assignedUser: string | null;
+                            oneTime: boolean;
+                            uses: number;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            revokedAt: string | null;
+                            active: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description The enrollment token a user types in at setup (afw#setup flow) */
+                            token: string;
+                            /** @description Opening this on a personal device creates the work profile */
+                            enrollmentLink: string;
+                            /** @description The provisioning JSON Google returned; the QR images encode it */
+                            qrCode: string;
+                            /** @description Path of the QR code as PNG */
+                            qrCodePng: string;
+                            /** @description Path of the QR code as SVG */
+                            qrCodeSvg: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
