@@ -36,6 +36,12 @@ export interface Config {
    */
   readonly clientCertHeader: string | undefined;
   readonly apple: AppleConfig;
+  /** Accept http:// webhook URLs (default: https only). */
+  readonly webhooksAllowHttp: boolean;
+  /** SMTP server for compliance e-mails and scheduled reports (`smtp://…`, `smtps://…`). */
+  readonly smtpUrl: string | undefined;
+  /** Sender address of Steward's e-mail. */
+  readonly mailFrom: string;
 }
 
 export interface AppleConfig {
@@ -72,6 +78,9 @@ export interface ConfigInput {
   identityLifetimeDays?: string | undefined;
   clientCertHeader?: string | undefined;
   scepLegacyAlgorithms?: boolean | string | undefined;
+  webhooksAllowHttp?: boolean | string | undefined;
+  smtpUrl?: string | undefined;
+  mailFrom?: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -96,6 +105,9 @@ export const ENV_NAMES: Readonly<Record<keyof ConfigInput, string>> = Object.fre
   identityLifetimeDays: 'STEWARD_IDENTITY_LIFETIME_DAYS',
   clientCertHeader: 'STEWARD_CLIENT_CERT_HEADER',
   scepLegacyAlgorithms: 'STEWARD_SCEP_LEGACY_ALGORITHMS',
+  webhooksAllowHttp: 'STEWARD_WEBHOOKS_ALLOW_HTTP',
+  smtpUrl: 'STEWARD_SMTP_URL',
+  mailFrom: 'STEWARD_MAIL_FROM',
 });
 
 /** Fills unset options from the environment. */
@@ -196,6 +208,9 @@ export function loadConfig(rawInput: ConfigInput): Config {
       throw new ConfigError(`--apns-ca-file cannot be read: ${input.apnsCaFile}`);
     }
   }
+  if (input.smtpUrl !== undefined && !/^smtps?:\/\/[^/]/.test(input.smtpUrl)) throw new ConfigError('--smtp-url must be smtp://host[:port] or smtps://host[:port]');
+  const mailFrom = input.mailFrom ?? `steward@${parsedUrl.hostname}`;
+  if (!/^[^\s@<>]+@[^\s@<>]+$/.test(mailFrom) && !/^[^<>]*<[^\s@<>]+@[^\s@<>]+>$/.test(mailFrom)) throw new ConfigError('--mail-from must be an e-mail address');
   const apnsUrl = (input.apnsUrl ?? 'https://api.push.apple.com').replace(/\/+$/, '');
   if (!/^https:\/\//.test(apnsUrl)) throw new ConfigError('--apns-url must be https://');
 
@@ -221,5 +236,8 @@ export function loadConfig(rawInput: ConfigInput): Config {
       identityLifetimeDays: lifetime,
       scepLegacyAlgorithms: parseBool(input.scepLegacyAlgorithms),
     }),
+    webhooksAllowHttp: parseBool(input.webhooksAllowHttp),
+    smtpUrl: input.smtpUrl,
+    mailFrom,
   });
 }
