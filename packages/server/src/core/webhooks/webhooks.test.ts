@@ -83,7 +83,7 @@ for (const database of TEST_DATABASES) {
 
     it('core events reach the webhook signed; a 500 is retried with backoff and the delivery log shows both attempts', async () => {
       const { ctx, app } = h;
-      const fast = new WebhookService(ctx.database.db, ctx.webhooks.repo, ctx.box, ctx.jobs, ctx.events, { ...DEFAULT_WEBHOOK_OPTIONS, allowHttp: true, retryBaseMs: 200 });
+      const fast = new WebhookService(ctx.database.db, ctx.webhooks.repo, ctx.box, ctx.jobs, ctx.events, { ...DEFAULT_WEBHOOK_OPTIONS, allowHttp: true, retryBaseMs: 1000 });
       const runner = new JobRunner(ctx.jobs, { [DELIVER_JOB]: async (job) => fast.deliver((JSON.parse(job.payload) as { deliveryId: string }).deliveryId) }, [], silent);
 
       // device.enrolled from the core (create), command.failed from the queue, policy.failed as the reconciler publishes it.
@@ -112,10 +112,10 @@ for (const database of TEST_DATABASES) {
       const deliveries = await app.inject({ url: `/api/v1/webhooks/${(await ctx.webhooks.repo.list())[0]?.id}/deliveries`, headers: h.auth('auditor') });
       expect(deliveries.json().items.map((d: { state: string }) => d.state)).toEqual(['retrying', 'retrying', 'retrying']);
 
-      // Retries wait for their backoff (100–200 ms for the first), then succeed.
+      // Retries wait for their backoff (500–1000 ms for the first), then succeed.
       await runner.drain();
       expect(receiver.received).toHaveLength(3);
-      await new Promise((r) => setTimeout(r, 250));
+      await new Promise((r) => setTimeout(r, 1050));
       await runner.drain();
       expect(receiver.received).toHaveLength(6);
       expect(receiver.received.every((r) => r.signatureValid)).toBe(true);
@@ -126,7 +126,7 @@ for (const database of TEST_DATABASES) {
       for (const d of items) {
         expect(d.state).toBe('succeeded');
         expect(d.log.map((a) => a.statusCode)).toEqual([500, 200]);
-        expect(Date.parse(d.log[1]?.at as string) - Date.parse(d.log[0]?.at as string)).toBeGreaterThanOrEqual(100);
+        expect(Date.parse(d.log[1]?.at as string) - Date.parse(d.log[0]?.at as string)).toBeGreaterThanOrEqual(500);
         // The same delivery id and body on both attempts: the receiver can de-duplicate.
         const attempts = receiver.received.filter((r) => r.headers['steward-delivery'] === d.id);
         expect(attempts).toHaveLength(2);
