@@ -208,9 +208,11 @@ export function loadConfig(rawInput: ConfigInput): Config {
       throw new ConfigError(`--apns-ca-file cannot be read: ${input.apnsCaFile}`);
     }
   }
-  if (input.smtpUrl !== undefined && !/^smtps?:\/\/[^/]/.test(input.smtpUrl)) throw new ConfigError('--smtp-url must be smtp://host[:port] or smtps://host[:port]');
+  if (input.smtpUrl !== undefined && !/^smtps?:\/\/[^/]/.test(input.smtpUrl))
+    throw new ConfigError('--smtp-url must be smtp://host[:port] or smtps://host[:port]');
   const mailFrom = input.mailFrom ?? `steward@${parsedUrl.hostname}`;
-  if (!/^[^\s@<>]+@[^\s@<>]+$/.test(mailFrom) && !/^[^<>]*<[^\s@<>]+@[^\s@<>]+>$/.test(mailFrom)) throw new ConfigError('--mail-from must be an e-mail address');
+  if (!/^[^\s@<>]+@[^\s@<>]+$/.test(mailFrom) && !/^[^<>]*<[^\s@<>]+@[^\s@<>]+>$/.test(mailFrom))
+    throw new ConfigError('--mail-from must be an e-mail address');
   const apnsUrl = (input.apnsUrl ?? 'https://api.push.apple.com').replace(/\/+$/, '');
   if (!/^https:\/\//.test(apnsUrl)) throw new ConfigError('--apns-url must be https://');
 

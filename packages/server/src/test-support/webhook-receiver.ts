@@ -22,7 +22,12 @@ export async function startWebhookReceiver(options: { secret?: () => string | un
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      received.push({ headers: req.headers, body, signatureValid: verify(String(req.headers['steward-signature'] ?? ''), body, options.secret?.()), at: Date.now() });
+      received.push({
+        headers: req.headers,
+        body,
+        signatureValid: verify(String(req.headers['steward-signature'] ?? ''), body, options.secret?.()),
+        at: Date.now(),
+      });
       res.statusCode = options.respond?.(received.length) ?? 200;
       res.end('ok');
     });

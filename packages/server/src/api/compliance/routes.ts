@@ -61,7 +61,9 @@ const toRule = (row: RuleRow, groupIds: string[]) => {
   };
 };
 
-const actionsOf = (a: { notify?: boolean | undefined; email?: string[] | undefined; lock?: boolean | undefined; retire?: boolean | undefined } | undefined): RuleActions => ({
+const actionsOf = (
+  a: { notify?: boolean | undefined; email?: string[] | undefined; lock?: boolean | undefined; retire?: boolean | undefined } | undefined,
+): RuleActions => ({
   notify: a?.notify ?? false,
   email: a?.email ?? [],
   lock: a?.lock ?? false,
@@ -112,7 +114,10 @@ export const complianceRoutes: RouteModule = (app, ctx) => {
 
   app.get(
     '/api/v1/compliance/rules/:id',
-    { config: { auth: 'compliance.read' }, schema: { tags: ['compliance'], summary: 'Get a compliance rule', params: IdParams, response: { 200: RuleSchema } } },
+    {
+      config: { auth: 'compliance.read' },
+      schema: { tags: ['compliance'], summary: 'Get a compliance rule', params: IdParams, response: { 200: RuleSchema } },
+    },
     async (request) => {
       const row = await repo.getRule(request.params.id);
       if (!row) throw notFound('Rule');
@@ -138,7 +143,14 @@ export const complianceRoutes: RouteModule = (app, ctx) => {
       const groupIds = body.groupIds ?? [];
       await checkGroups(groupIds);
       const row = await repo.createRule(
-        { name: body.name, type: body.type, params, enabled: body.enabled ?? true, graceSeconds: body.gracePeriodSeconds ?? 0, actions: actionsOf(body.actions) },
+        {
+          name: body.name,
+          type: body.type,
+          params,
+          enabled: body.enabled ?? true,
+          graceSeconds: body.gracePeriodSeconds ?? 0,
+          actions: actionsOf(body.actions),
+        },
         groupIds,
       );
       request.auditTarget = { type: 'compliance_rule', id: row.id, details: body };
@@ -247,7 +259,9 @@ export const complianceRoutes: RouteModule = (app, ctx) => {
             total: Type.Integer(),
             rate: Type.Union([Type.Number(), Type.Null()]),
             violationsByRule: Type.Array(Type.Object({ ruleId: Uuid, rule: Type.String(), devices: Type.Integer() })),
-            daily: Type.Array(Type.Object({ day: Type.String(), compliant: Type.Integer(), noncompliant: Type.Integer(), unknown: Type.Integer(), total: Type.Integer() })),
+            daily: Type.Array(
+              Type.Object({ day: Type.String(), compliant: Type.Integer(), noncompliant: Type.Integer(), unknown: Type.Integer(), total: Type.Integer() }),
+            ),
           }),
         },
       },
@@ -308,8 +322,12 @@ export const complianceRoutes: RouteModule = (app, ctx) => {
             state: Type.String(),
             reasons: Type.Array(ReasonSchema),
             evaluatedAt: NullableTimestamp,
-            violations: Type.Array(Type.Object({ ruleId: Uuid, since: Timestamp, actionsDueAt: Timestamp, actionsFired: Type.Union([Type.Array(Type.String()), Type.Null()]) })),
-            history: Type.Array(Type.Object({ at: Timestamp, state: Type.String(), previousState: Type.Union([Type.String(), Type.Null()]), reasons: Type.Array(ReasonSchema) })),
+            violations: Type.Array(
+              Type.Object({ ruleId: Uuid, since: Timestamp, actionsDueAt: Timestamp, actionsFired: Type.Union([Type.Array(Type.String()), Type.Null()]) }),
+            ),
+            history: Type.Array(
+              Type.Object({ at: Timestamp, state: Type.String(), previousState: Type.Union([Type.String(), Type.Null()]), reasons: Type.Array(ReasonSchema) }),
+            ),
           }),
         },
       },

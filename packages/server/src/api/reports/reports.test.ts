@@ -66,7 +66,12 @@ const TRICKY = ['Comma, Inc. laptop', 'Quote "the" phone', 'Line\nbreak tablet',
 describe('PDF writer', () => {
   it('writes a valid PDF 1.4 whose xref offsets point at their objects; poppler renders the table on every page', () => {
     const rows = Array.from({ length: 95 }, (_, i) => [`device-${String(i).padStart(3, '0')}`, 'ios', i % 2 ? 'compliant' : 'noncompliant', 'Zoë (x) \\ y']);
-    const pdf = renderPdf({ title: 'Steward: test table', generatedAt: new Date('2026-11-20T10:00:00Z'), columns: ['Name', 'Platform', 'Compliance', 'Note'], rows });
+    const pdf = renderPdf({
+      title: 'Steward: test table',
+      generatedAt: new Date('2026-11-20T10:00:00Z'),
+      columns: ['Name', 'Platform', 'Compliance', 'Note'],
+      rows,
+    });
     const text = pdf.toString('latin1');
     expect(text.startsWith('%PDF-1.4\n')).toBe(true);
     const xref = Number(/startxref\n(\d+)\n%%EOF\n$/.exec(text)?.[1]);
@@ -116,13 +121,22 @@ for (const database of TEST_DATABASES) {
           model: '=cmd|calc',
         });
         await ctx.devices.applyInventory(device.id, {
-          facts: { apps: [{ identifier: 'com.example.mail', name: 'Mail', version: i % 2 ? '2.0' : '1.9' }, ...(i % 4 ? [] : [{ identifier: 'com.games.poker' }])] },
+          facts: {
+            apps: [{ identifier: 'com.example.mail', name: 'Mail', version: i % 2 ? '2.0' : '1.9' }, ...(i % 4 ? [] : [{ identifier: 'com.games.poker' }])],
+          },
         });
       }
       const group = await ctx.groups.create({ name: 'All', kind: 'static' });
       await ctx.groups.addMembers(group.id, await ctx.devices.idsMatching({}));
       await ctx.compliance.repo.createRule(
-        { name: 'No poker', type: 'blocked_apps_absent', params: { identifiers: ['com.games.poker'] }, enabled: true, graceSeconds: 0, actions: { notify: false, email: [], lock: false, retire: false } },
+        {
+          name: 'No poker',
+          type: 'blocked_apps_absent',
+          params: { identifiers: ['com.games.poker'] },
+          enabled: true,
+          graceSeconds: 0,
+          actions: { notify: false, email: [], lock: false, retire: false },
+        },
         [group.id],
       );
       await ctx.compliance.evaluateAll();
@@ -173,7 +187,10 @@ for (const database of TEST_DATABASES) {
       expect(audit.statusCode).toBe(403);
       const unknown = await h.app.inject({ url: '/api/v1/reports/nope', headers: h.auth('admin') });
       expect(unknown.statusCode).toBe(400);
-      const outcomes = await h.app.inject({ url: `/api/v1/reports/command-outcomes?from=${new Date(Date.now() - 3_600_000).toISOString()}`, headers: h.auth('admin') });
+      const outcomes = await h.app.inject({
+        url: `/api/v1/reports/command-outcomes?from=${new Date(Date.now() - 3_600_000).toISOString()}`,
+        headers: h.auth('admin'),
+      });
       expect(outcomes.json().rows).toEqual([]);
     });
 
@@ -204,7 +221,14 @@ for (const database of TEST_DATABASES) {
         method: 'POST',
         url: '/api/v1/report-schedules',
         headers: h.auth('operator'),
-        payload: { name: 'Weekly violations', report: 'violations', format: 'csv', interval: 'weekly', destination: { type: 'email', to: ['ciso@example.test'] }, startAt: '2099-01-01T00:00:00Z' },
+        payload: {
+          name: 'Weekly violations',
+          report: 'violations',
+          format: 'csv',
+          interval: 'weekly',
+          destination: { type: 'email', to: ['ciso@example.test'] },
+          startAt: '2099-01-01T00:00:00Z',
+        },
       });
       expect(created.statusCode).toBe(201);
       expect((await h.auditFor(created.headers['x-request-id'] as string))[0]?.action).toBe('reports.schedules.create');
@@ -218,7 +242,12 @@ for (const database of TEST_DATABASES) {
       expect(mail).toMatch(/filename="?steward-violations-\d{4}-\d{2}-\d{2}\.csv/);
 
       // Due schedules run once: the run moves next_run_at forward before sending.
-      await app.inject({ method: 'PATCH', url: `/api/v1/report-schedules/${created.json().id}`, headers: h.auth('operator'), payload: { startAt: '2020-01-01T00:00:00Z' } });
+      await app.inject({
+        method: 'PATCH',
+        url: `/api/v1/report-schedules/${created.json().id}`,
+        headers: h.auth('operator'),
+        payload: { startAt: '2020-01-01T00:00:00Z' },
+      });
       expect(await ctx.reportSchedules.runDue()).toBe(1);
       expect(await ctx.reportSchedules.runDue()).toBe(0);
       expect(smtp.messages).toHaveLength(2);

@@ -64,7 +64,14 @@ export const reportRoutes: RouteModule = (app, ctx) => {
         response: {
           200: Type.Object({
             items: Type.Array(
-              Type.Object({ name: Type.String(), title: Type.String(), description: Type.String(), columns: Type.Array(Type.String()), filterable: Type.Boolean(), dateRange: Type.Boolean() }),
+              Type.Object({
+                name: Type.String(),
+                title: Type.String(),
+                description: Type.String(),
+                columns: Type.Array(Type.String()),
+                filterable: Type.Boolean(),
+                dateRange: Type.Boolean(),
+              }),
             ),
           }),
         },
@@ -91,14 +98,21 @@ export const reportRoutes: RouteModule = (app, ctx) => {
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({ report: Type.String(), title: Type.String(), generatedAt: Timestamp, columns: Type.Array(Type.String()), rows: Type.Array(Type.Array(Type.Unknown())) }),
+          200: Type.Object({
+            report: Type.String(),
+            title: Type.String(),
+            generatedAt: Timestamp,
+            columns: Type.Array(Type.String()),
+            rows: Type.Array(Type.Array(Type.Unknown())),
+          }),
         },
       },
     },
     async (request, reply) => {
       const name = request.params.name as ReportName;
       const def = REPORTS[name];
-      if (def.permission && !can(principalOf(request).role, def.permission)) throw new StewardError('forbidden', `This report needs the ${def.permission} permission.`);
+      if (def.permission && !can(principalOf(request).role, def.permission))
+        throw new StewardError('forbidden', `This report needs the ${def.permission} permission.`);
       const { format = 'json', from, to, ...filter } = request.query;
       const params: ReportParams = {
         filter: toDeviceFilter(filter),
@@ -116,7 +130,13 @@ export const reportRoutes: RouteModule = (app, ctx) => {
         reply.type('application/pdf').header('content-disposition', `attachment; filename="steward-${name}-${stamp}.pdf"`);
         return reply.send(pdf as never);
       }
-      return { report: name, title: def.title, generatedAt: new Date().toISOString(), columns: [...def.columns], rows: await ctx.reports.collect(name, params) };
+      return {
+        report: name,
+        title: def.title,
+        generatedAt: new Date().toISOString(),
+        columns: [...def.columns],
+        rows: await ctx.reports.collect(name, params),
+      };
     },
   );
 
@@ -159,7 +179,8 @@ export const reportRoutes: RouteModule = (app, ctx) => {
     async (request, reply) => {
       const body = request.body;
       const def = REPORTS[body.report as ReportName];
-      if (def.permission && !can(principalOf(request).role, def.permission)) throw new StewardError('forbidden', `This report needs the ${def.permission} permission.`);
+      if (def.permission && !can(principalOf(request).role, def.permission))
+        throw new StewardError('forbidden', `This report needs the ${def.permission} permission.`);
       await checkDestination(body.destination);
       const row = await ctx.reportSchedules.create({
         name: body.name,

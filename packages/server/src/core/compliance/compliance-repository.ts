@@ -71,7 +71,11 @@ export class ComplianceRepository implements DeviceChangeListener {
     };
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('compliance_rules').values(row).execute();
-      if (groupIds.length) await trx.insertInto('compliance_rule_groups').values(groupIds.map((group_id) => ({ rule_id: row.id, group_id }))).execute();
+      if (groupIds.length)
+        await trx
+          .insertInto('compliance_rule_groups')
+          .values(groupIds.map((group_id) => ({ rule_id: row.id, group_id })))
+          .execute();
     });
     return row;
   }
@@ -92,7 +96,11 @@ export class ComplianceRepository implements DeviceChangeListener {
         .execute();
       if (groupIds) {
         await trx.deleteFrom('compliance_rule_groups').where('rule_id', '=', id).execute();
-        if (groupIds.length) await trx.insertInto('compliance_rule_groups').values(groupIds.map((group_id) => ({ rule_id: id, group_id }))).execute();
+        if (groupIds.length)
+          await trx
+            .insertInto('compliance_rule_groups')
+            .values(groupIds.map((group_id) => ({ rule_id: id, group_id })))
+            .execute();
       }
     });
   }
@@ -112,7 +120,11 @@ export class ComplianceRepository implements DeviceChangeListener {
   async groupsOfRules(ruleIds: readonly string[]): Promise<Map<string, string[]>> {
     const map = new Map<string, string[]>();
     if (ruleIds.length === 0) return map;
-    const rows = await this.db.selectFrom('compliance_rule_groups').selectAll().where('rule_id', 'in', [...ruleIds]).execute();
+    const rows = await this.db
+      .selectFrom('compliance_rule_groups')
+      .selectAll()
+      .where('rule_id', 'in', [...ruleIds])
+      .execute();
     for (const r of rows) map.set(r.rule_id, [...(map.get(r.rule_id) ?? []), r.group_id]);
     return map;
   }
@@ -233,7 +245,11 @@ export class ComplianceRepository implements DeviceChangeListener {
           .execute();
       }
     }
-    for (let i = 0; i < batch.history.length; i += 200) await trx.insertInto('compliance_history').values(batch.history.slice(i, i + 200)).execute();
+    for (let i = 0; i < batch.history.length; i += 200)
+      await trx
+        .insertInto('compliance_history')
+        .values(batch.history.slice(i, i + 200))
+        .execute();
     for (let i = 0; i < batch.newViolations.length; i += 200) {
       await trx
         .insertInto('compliance_violations')
@@ -265,7 +281,13 @@ export class ComplianceRepository implements DeviceChangeListener {
   /** Brings the periodic dirty-set job forward to now. */
   async kickDirty(db: Kysely<DB> = this.db): Promise<void> {
     const now = Date.now();
-    await db.updateTable('jobs').set({ run_at: now }).where('unique_key', '=', PERIODIC_DIRTY_KEY).where('state', '=', 'queued').where('run_at', '>', now).execute();
+    await db
+      .updateTable('jobs')
+      .set({ run_at: now })
+      .where('unique_key', '=', PERIODIC_DIRTY_KEY)
+      .where('state', '=', 'queued')
+      .where('run_at', '>', now)
+      .execute();
   }
 
   takeDirty(limit: number): Promise<{ device_id: string; marked_at: number }[]> {
@@ -318,7 +340,14 @@ export class ComplianceRepository implements DeviceChangeListener {
   }
 
   history(deviceId: string, limit: number): Promise<HistoryRow[]> {
-    return this.db.selectFrom('compliance_history').selectAll().where('device_id', '=', deviceId).orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    return this.db
+      .selectFrom('compliance_history')
+      .selectAll()
+      .where('device_id', '=', deviceId)
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
   }
 
   violationsOf(deviceId: string) {

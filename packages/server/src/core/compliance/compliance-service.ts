@@ -130,7 +130,13 @@ export class ComplianceService {
       const ruleMap = rulesOf.get(device.id);
       const rules = ruleMap ? [...ruleMap.values()].sort((a, b) => (a.id < b.id ? -1 : 1)) : [];
       const result = evaluateCompliance(
-        { id: device.id, platform: device.platform, osVersion: device.os_version, lastSeenAt: device.last_seen_at, inventory: parseInventory(device.inventory) },
+        {
+          id: device.id,
+          platform: device.platform,
+          osVersion: device.os_version,
+          lastSeenAt: device.last_seen_at,
+          inventory: parseInventory(device.inventory),
+        },
         statesOf.get(device.id) ?? [],
         rules,
         now,
@@ -167,7 +173,12 @@ export class ComplianceService {
       for (const e of changedEvents) {
         await this.deps.events.publish(
           'compliance.changed',
-          { deviceId: e.deviceId, state: e.state, previousState: e.previousState, reasons: e.reasons.map(({ ruleId, rule, outcome, message }) => ({ ruleId, rule, outcome, message })) },
+          {
+            deviceId: e.deviceId,
+            state: e.state,
+            previousState: e.previousState,
+            reasons: e.reasons.map(({ ruleId, rule, outcome, message }) => ({ ruleId, rule, outcome, message })),
+          },
           trx,
           now,
         );

@@ -45,7 +45,12 @@ for (const database of TEST_DATABASES) {
 
     const deliverWebhooks = async () => {
       await h.ctx.webhooks.dispatch();
-      const runner = new JobRunner(h.ctx.jobs, { [DELIVER_JOB]: async (job) => h.ctx.webhooks.deliver((JSON.parse(job.payload) as { deliveryId: string }).deliveryId) }, [], silent);
+      const runner = new JobRunner(
+        h.ctx.jobs,
+        { [DELIVER_JOB]: async (job) => h.ctx.webhooks.deliver((JSON.parse(job.payload) as { deliveryId: string }).deliveryId) },
+        [],
+        silent,
+      );
       await runner.drain();
     };
 
@@ -114,7 +119,12 @@ for (const database of TEST_DATABASES) {
       expect(locks).toHaveLength(1);
       expect(locks[0]?.created_by_type).toBe('system');
       expect(woken).toEqual([locks[0]?.id]);
-      const audit = await ctx.database.db.selectFrom('audit_events').selectAll().where('target_id', '=', device.id).where('action', 'like', 'compliance.action.%').execute();
+      const audit = await ctx.database.db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('target_id', '=', device.id)
+        .where('action', 'like', 'compliance.action.%')
+        .execute();
       expect(audit.map((a) => [a.action, a.actor_type, a.outcome]).sort()).toEqual([
         ['compliance.action.email', 'system', 'success'],
         ['compliance.action.lock', 'system', 'success'],
@@ -155,9 +165,15 @@ for (const database of TEST_DATABASES) {
       const id = devices.items[0]?.id as string;
       const history = await ctx.compliance.repo.history(id, 10);
       const firstNoncompliant = history.filter((x) => x.state === 'noncompliant').at(-1)?.at as number;
-      const at = await app.inject({ url: `/api/v1/compliance/noncompliant-at?at=${new Date(firstNoncompliant + 1).toISOString()}`, headers: h.auth('auditor') });
+      const at = await app.inject({
+        url: `/api/v1/compliance/noncompliant-at?at=${new Date(firstNoncompliant + 1).toISOString()}`,
+        headers: h.auth('auditor'),
+      });
       expect(at.json().deviceIds).toEqual([id]);
-      const before = await app.inject({ url: `/api/v1/compliance/noncompliant-at?at=${new Date(firstNoncompliant - 1).toISOString()}`, headers: h.auth('auditor') });
+      const before = await app.inject({
+        url: `/api/v1/compliance/noncompliant-at?at=${new Date(firstNoncompliant - 1).toISOString()}`,
+        headers: h.auth('auditor'),
+      });
       expect(before.json().deviceIds).toEqual([]);
 
       await service.takeSnapshot();
@@ -186,9 +202,19 @@ for (const database of TEST_DATABASES) {
       expect(fired).toEqual([{ deviceId: personal.id, ruleId: created.json().id, actions: ['retire'] }]);
       expect((await ctx.devices.get(personal.id))?.enrollment_state).toBe('retired');
 
-      const bad = await app.inject({ method: 'POST', url: '/api/v1/compliance/rules', headers: h.auth('admin'), payload: { name: 'x', type: 'os_version_at_least' } });
+      const bad = await app.inject({
+        method: 'POST',
+        url: '/api/v1/compliance/rules',
+        headers: h.auth('admin'),
+        payload: { name: 'x', type: 'os_version_at_least' },
+      });
       expect(bad.statusCode).toBe(400);
-      const denied = await app.inject({ method: 'POST', url: '/api/v1/compliance/rules', headers: h.auth('helpdesk'), payload: { name: 'x', type: 'encrypted' } });
+      const denied = await app.inject({
+        method: 'POST',
+        url: '/api/v1/compliance/rules',
+        headers: h.auth('helpdesk'),
+        payload: { name: 'x', type: 'encrypted' },
+      });
       expect(denied.statusCode).toBe(403);
       const patched = await app.inject({
         method: 'PATCH',

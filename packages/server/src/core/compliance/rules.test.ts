@@ -89,7 +89,9 @@ describe('evaluateCompliance', () => {
   it('firewall_enabled applies to desktops only unless told otherwise', () => {
     const r = rule('firewall_enabled');
     expect(evaluate(device({ platform: 'ios' }), [r]).state).toBe('compliant');
-    expect(evaluate(device({ platform: 'macos', inventory: { security: { firewall: { enabled: false } } } }), [r]).reasons[0]?.message).toBe('The firewall is off.');
+    expect(evaluate(device({ platform: 'macos', inventory: { security: { firewall: { enabled: false } } } }), [r]).reasons[0]?.message).toBe(
+      'The firewall is off.',
+    );
     expect(evaluate(device({ platform: 'windows', inventory: { security: { firewall: { enabled: true } } } }), [r]).state).toBe('compliant');
     expect(evaluate(device({ platform: 'linux' }), [r]).state).toBe('unknown');
     expect(evaluate(device({ platform: 'ios' }), [rule('firewall_enabled', { platforms: ['ios'] })]).state).toBe('unknown');

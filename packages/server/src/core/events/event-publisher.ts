@@ -38,7 +38,10 @@ export class EventPublisher {
 
   async publish(type: EventType, data: Record<string, unknown>, db: Kysely<DB> = this.db, at = Date.now()): Promise<string> {
     const id = uuidv7(at);
-    await db.insertInto('events').values({ id, type, payload: JSON.stringify(data), occurred_at: at, dispatched_at: null }).execute();
+    await db
+      .insertInto('events')
+      .values({ id, type, payload: JSON.stringify(data), occurred_at: at, dispatched_at: null })
+      .execute();
     for (const listener of this.listeners) listener();
     return id;
   }

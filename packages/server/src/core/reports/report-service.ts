@@ -159,7 +159,10 @@ export class ReportService {
   async pdf(name: ReportName, params: ReportParams, generatedAt = new Date()): Promise<Buffer> {
     const def = REPORTS[name];
     const rows = await this.collect(name, params, PDF_MAX_ROWS);
-    const range = def.dateRange && (params.from !== undefined || params.to !== undefined) ? `${iso(params.from ?? null) ?? '…'} to ${iso(params.to ?? null) ?? 'now'}` : undefined;
+    const range =
+      def.dateRange && (params.from !== undefined || params.to !== undefined)
+        ? `${iso(params.from ?? null) ?? '…'} to ${iso(params.to ?? null) ?? 'now'}`
+        : undefined;
     return renderPdf({ title: `Steward: ${def.title}`, subtitle: range, generatedAt, columns: def.columns, rows });
   }
 
@@ -219,7 +222,15 @@ export class ReportService {
       let query = this.db
         .selectFrom('devices')
         .leftJoin('compliance_status', 'compliance_status.device_id', 'devices.id')
-        .select(['devices.id', 'devices.name', 'devices.platform', 'devices.ownership', 'devices.compliance_state', 'compliance_status.reasons', 'compliance_status.evaluated_at']);
+        .select([
+          'devices.id',
+          'devices.name',
+          'devices.platform',
+          'devices.ownership',
+          'devices.compliance_state',
+          'compliance_status.reasons',
+          'compliance_status.evaluated_at',
+        ]);
       if (!isEmptyFilter(params.filter)) query = query.where((eb) => deviceFilterExpression(eb, params.filter, this.dialect));
       if (after) query = query.where('devices.id', '>', after);
       const page = await query.orderBy('devices.id').limit(PAGE).execute();
@@ -260,7 +271,9 @@ export class ReportService {
         counts.set(key, entry);
       }
     }
-    const sorted = [...counts.values()].sort((a, b) => b.n - a.n || a.identifier.localeCompare(b.identifier) || (a.version ?? '').localeCompare(b.version ?? ''));
+    const sorted = [...counts.values()].sort(
+      (a, b) => b.n - a.n || a.identifier.localeCompare(b.identifier) || (a.version ?? '').localeCompare(b.version ?? ''),
+    );
     for (const e of sorted) yield [e.identifier, e.name, e.version, e.n];
   }
 

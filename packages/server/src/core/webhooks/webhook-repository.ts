@@ -77,10 +77,7 @@ export class WebhookRepository {
     return Number(result.numUpdatedRows) > 0;
   }
 
-  async finishAttempt(
-    attempt: WebhookAttemptRow,
-    outcome: { state: 'succeeded' | 'retrying' | 'failed'; nextAttemptAt: number | null },
-  ): Promise<void> {
+  async finishAttempt(attempt: WebhookAttemptRow, outcome: { state: 'succeeded' | 'retrying' | 'failed'; nextAttemptAt: number | null }): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('webhook_attempts').values(attempt).execute();
       await trx

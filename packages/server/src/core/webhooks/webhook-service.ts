@@ -157,7 +157,13 @@ export class WebhookService {
   private newDelivery(hook: WebhookRow, event: { id: string; type: string; occurred_at: number; payload: string }, now: number): WebhookDeliveryRow {
     const id = uuidv7(now);
     // The body is fixed once, so every retry carries the same bytes under a fresh signature.
-    const body = JSON.stringify({ id, event: event.type, eventId: event.id, occurredAt: new Date(event.occurred_at).toISOString(), data: JSON.parse(event.payload) as unknown });
+    const body = JSON.stringify({
+      id,
+      event: event.type,
+      eventId: event.id,
+      occurredAt: new Date(event.occurred_at).toISOString(),
+      data: JSON.parse(event.payload) as unknown,
+    });
     return {
       id,
       webhook_id: hook.id,
@@ -219,7 +225,11 @@ export class WebhookService {
       { state: ok ? 'succeeded' : exhausted ? 'failed' : 'retrying', nextAttemptAt },
     );
     if (nextAttemptAt !== null) {
-      await this.jobs.enqueue(DELIVER_JOB, { deliveryId: delivery.id }, { uniqueKey: `webhook:${delivery.id}:${attempt + 1}`, runAt: nextAttemptAt, maxAttempts: 3 });
+      await this.jobs.enqueue(
+        DELIVER_JOB,
+        { deliveryId: delivery.id },
+        { uniqueKey: `webhook:${delivery.id}:${attempt + 1}`, runAt: nextAttemptAt, maxAttempts: 3 },
+      );
     }
   }
 

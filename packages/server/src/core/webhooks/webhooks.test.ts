@@ -51,9 +51,19 @@ for (const database of TEST_DATABASES) {
 
     it('CRUD: the secret is shown once; writes are audited and need webhooks.write', async () => {
       const { app } = h;
-      const denied = await app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: h.auth('operator'), payload: { name: 'x', url: receiver.url, eventTypes: ['*'] } });
+      const denied = await app.inject({
+        method: 'POST',
+        url: '/api/v1/webhooks',
+        headers: h.auth('operator'),
+        payload: { name: 'x', url: receiver.url, eventTypes: ['*'] },
+      });
       expect(denied.statusCode).toBe(403);
-      const bad = await app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: h.auth('admin'), payload: { name: 'x', url: 'ftp://example.test/', eventTypes: ['*'] } });
+      const bad = await app.inject({
+        method: 'POST',
+        url: '/api/v1/webhooks',
+        headers: h.auth('admin'),
+        payload: { name: 'x', url: 'ftp://example.test/', eventTypes: ['*'] },
+      });
       expect(bad.json().error.code).toBe('invalid_webhook_url');
       const created = await app.inject({
         method: 'POST',
@@ -70,7 +80,12 @@ for (const database of TEST_DATABASES) {
       const read = await app.inject({ url: `/api/v1/webhooks/${created.json().id}`, headers: h.auth('auditor') });
       expect(read.statusCode).toBe(200);
       expect(read.body).not.toContain('whsec_');
-      const patched = await app.inject({ method: 'PATCH', url: `/api/v1/webhooks/${created.json().id}`, headers: h.auth('admin'), payload: { name: 'Receiver 2' } });
+      const patched = await app.inject({
+        method: 'PATCH',
+        url: `/api/v1/webhooks/${created.json().id}`,
+        headers: h.auth('admin'),
+        payload: { name: 'Receiver 2' },
+      });
       expect(patched.json().name).toBe('Receiver 2');
     });
 
@@ -83,8 +98,17 @@ for (const database of TEST_DATABASES) {
 
     it('core events reach the webhook signed; a 500 is retried with backoff and the delivery log shows both attempts', async () => {
       const { ctx, app } = h;
-      const fast = new WebhookService(ctx.database.db, ctx.webhooks.repo, ctx.box, ctx.jobs, ctx.events, { ...DEFAULT_WEBHOOK_OPTIONS, allowHttp: true, retryBaseMs: 1000 });
-      const runner = new JobRunner(ctx.jobs, { [DELIVER_JOB]: async (job) => fast.deliver((JSON.parse(job.payload) as { deliveryId: string }).deliveryId) }, [], silent);
+      const fast = new WebhookService(ctx.database.db, ctx.webhooks.repo, ctx.box, ctx.jobs, ctx.events, {
+        ...DEFAULT_WEBHOOK_OPTIONS,
+        allowHttp: true,
+        retryBaseMs: 1000,
+      });
+      const runner = new JobRunner(
+        ctx.jobs,
+        { [DELIVER_JOB]: async (job) => fast.deliver((JSON.parse(job.payload) as { deliveryId: string }).deliveryId) },
+        [],
+        silent,
+      );
 
       // device.enrolled from the core (create), command.failed from the queue, policy.failed as the reconciler publishes it.
       const device = await ctx.devices.create({ platform: 'macos', ownership: 'corporate', name: 'Mac' });
@@ -121,7 +145,13 @@ for (const database of TEST_DATABASES) {
       expect(receiver.received.every((r) => r.signatureValid)).toBe(true);
 
       const log = await app.inject({ url: `/api/v1/webhooks/${(await ctx.webhooks.repo.list())[0]?.id}/deliveries`, headers: h.auth('auditor') });
-      const items = log.json().items as { eventType: string; state: string; attempts: number; log: { statusCode: number; at: string; durationMs: number }[]; id: string }[];
+      const items = log.json().items as {
+        eventType: string;
+        state: string;
+        attempts: number;
+        log: { statusCode: number; at: string; durationMs: number }[];
+        id: string;
+      }[];
       expect(items.map((d) => d.eventType).sort()).toEqual(['command.failed', 'device.enrolled', 'policy.failed']);
       for (const d of items) {
         expect(d.state).toBe('succeeded');
@@ -140,8 +170,17 @@ for (const database of TEST_DATABASES) {
     it('gives up after the last attempt and says so in the log; the test endpoint queues a webhook.test delivery', async () => {
       const { ctx, app } = h;
       const hook = (await ctx.webhooks.repo.list())[0];
-      const once = new WebhookService(ctx.database.db, ctx.webhooks.repo, ctx.box, ctx.jobs, ctx.events, { ...DEFAULT_WEBHOOK_OPTIONS, allowHttp: true, maxAttempts: 1 });
-      const runner = new JobRunner(ctx.jobs, { [DELIVER_JOB]: async (job) => once.deliver((JSON.parse(job.payload) as { deliveryId: string }).deliveryId) }, [], silent);
+      const once = new WebhookService(ctx.database.db, ctx.webhooks.repo, ctx.box, ctx.jobs, ctx.events, {
+        ...DEFAULT_WEBHOOK_OPTIONS,
+        allowHttp: true,
+        maxAttempts: 1,
+      });
+      const runner = new JobRunner(
+        ctx.jobs,
+        { [DELIVER_JOB]: async (job) => once.deliver((JSON.parse(job.payload) as { deliveryId: string }).deliveryId) },
+        [],
+        silent,
+      );
       const test = await app.inject({ method: 'POST', url: `/api/v1/webhooks/${hook?.id}/test`, headers: h.auth('admin') });
       expect(test.statusCode).toBe(202);
       await runner.drain();
