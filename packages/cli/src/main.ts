@@ -58,7 +58,12 @@ export function program(): Command {
           ENV_NAMES.clientCertHeader,
         ),
       )
-      .addOption(new Option('--scep-legacy-algorithms', 'accept SCEP clients limited to DES and SHA-1').env(ENV_NAMES.scepLegacyAlgorithms)),
+      .addOption(new Option('--scep-legacy-algorithms', 'accept SCEP clients limited to DES and SHA-1').env(ENV_NAMES.scepLegacyAlgorithms))
+      .addOption(new Option('--webhooks-allow-http', 'accept http:// webhook URLs (default: https only)').env(ENV_NAMES.webhooksAllowHttp))
+      .addOption(
+        new Option('--smtp-url <url>', 'SMTP server for compliance e-mail and scheduled reports (smtp://user:pass@host:587, smtps://…)').env(ENV_NAMES.smtpUrl),
+      )
+      .addOption(new Option('--mail-from <address>', 'sender address of Steward’s e-mail (default steward@<public host>)').env(ENV_NAMES.mailFrom)),
   ).action(async (options: ConfigInput & { tls?: boolean }) => {
     const config = loadConfig(withEnvironment({ ...options, noTls: options.tls === false ? true : undefined }));
     const server = await startServer(config);
