@@ -32,7 +32,16 @@ export function createJobRunner(ctx: Context, log: FastifyBaseLogger, adapters?:
         const { evaluated } = await ctx.compliance.evaluateDirty(2000);
         if (evaluated >= 2000) await ctx.compliance.repo.kickDirty();
       },
-      'compliance.evaluate-all': async () => {
+      'compliance.evaluate-all': async (job) => {
+        // The periodic pass is a safety net (time-based rules, missed marks): changes are evaluated
+        // as they happen through the dirty set. So a process start doesn't re-evaluate the whole
+        // fleet at once; the first periodic pass only records that the clock started. An admin's
+        // "evaluate now" (a non-periodic job) always runs.
+        const periodic = job.unique_key === 'periodic:compliance.evaluate-all';
+        if (periodic && (await ctx.settings.get<number>('compliance.fullPassStartedAt')) === undefined) {
+          await ctx.settings.set('compliance.fullPassStartedAt', Date.now());
+          return;
+        }
         const stats = await ctx.compliance.evaluateAll();
         log.info(stats, 'compliance re-evaluated');
       },
