@@ -1045,7 +1045,9 @@ async function appleCommands(run) {
  * event for every changed state), the second finds nothing changed, then 1,000 devices change.
  */
 async function complianceEval(run) {
-  const ctx = await createContext(loadConfig({ dataDir: run.database.dataDir, databaseUrl: run.database.url, noTls: true, logLevel: 'silent' }), { migrate: false });
+  const ctx = await createContext(loadConfig({ dataDir: run.database.dataDir, databaseUrl: run.database.url, noTls: true, logLevel: 'silent' }), {
+    migrate: false,
+  });
   try {
     const none = { notify: false, email: [], lock: false, retire: false };
     const rules = [
@@ -1120,7 +1122,8 @@ function problemsOf(scenario, figures, devices) {
   if (scenario === 'compliance-eval') {
     if (figures.fullEvaluated !== devices) problems.push(`the full pass evaluated ${figures.fullEvaluated} devices, expected ${devices}`);
     if (figures.steadyChanged !== 0) problems.push(`a second pass changed ${figures.steadyChanged} devices, expected none`);
-    if (figures.incrementalDevices !== 1000 && devices >= 1000) problems.push(`the incremental pass evaluated ${figures.incrementalDevices} devices, expected 1,000`);
+    if (figures.incrementalDevices !== 1000 && devices >= 1000)
+      problems.push(`the incremental pass evaluated ${figures.incrementalDevices} devices, expected 1,000`);
   }
   return problems;
 }

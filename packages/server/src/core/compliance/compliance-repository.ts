@@ -1,4 +1,4 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SqlBool, sql } from 'kysely';
 import type { Dialect } from '../../db/database.js';
 import type { ComplianceHistoryTable, ComplianceRulesTable, ComplianceStatusTable, DB } from '../../db/schema.js';
 import type { DeviceChangeListener } from '../events/event-publisher.js';
@@ -40,9 +40,26 @@ export interface DeviceFacts {
   id: string;
   platform: string;
   os_version: string | null;
+  os_version_key: string | null;
   last_seen_at: number | null;
   inventory: string;
   compliance_state: string;
+}
+
+/**
+ * Which devices a batch reads: a list of ids, or an id range. A pass over the whole fleet reads by
+ * range: an IN list of thousands of ids costs far more to build and bind than a range scan.
+ */
+export type DeviceScope = { ids: readonly string[] } | { from: string; to: string };
+
+function inScope<T extends 'group_members' | 'configuration_states' | 'compliance_status' | 'compliance_violations'>(
+  eb: ExpressionBuilder<DB, T>,
+  column: 'device_id',
+  scope: DeviceScope,
+): Expression<SqlBool> {
+  const ref = sql.ref(column);
+  if ('ids' in scope) return scope.ids.length ? eb(ref, 'in', [...scope.ids]) : sql<SqlBool>`1 = 0`;
+  return eb.and([eb(ref, '>=', scope.from), eb(ref, '<=', scope.to)]);
 }
 
 export const PERIODIC_DIRTY_KEY = 'periodic:compliance.evaluate-dirty';
@@ -145,7 +162,7 @@ export class ComplianceRepository implements DeviceChangeListener {
   devicesPage(afterId: string | null, limit: number): Promise<DeviceFacts[]> {
     let query = this.db
       .selectFrom('devices')
-      .select(['id', 'platform', 'os_version', 'last_seen_at', 'inventory', 'compliance_state'])
+      .select(['id', 'platform', 'os_version', 'os_version_key', 'last_seen_at', 'inventory', 'compliance_state'])
       .where('enrollment_state', '=', 'enrolled');
     if (afterId) query = query.where('id', '>', afterId);
     return query.orderBy('id').limit(limit).execute();
@@ -155,47 +172,45 @@ export class ComplianceRepository implements DeviceChangeListener {
     if (ids.length === 0) return Promise.resolve([]);
     return this.db
       .selectFrom('devices')
-      .select(['id', 'platform', 'os_version', 'last_seen_at', 'inventory', 'compliance_state'])
+      .select(['id', 'platform', 'os_version', 'os_version_key', 'last_seen_at', 'inventory', 'compliance_state'])
       .where('enrollment_state', '=', 'enrolled')
       .where('id', 'in', [...ids])
       .execute();
   }
 
-  memberships(deviceIds: readonly string[], groupIds: readonly string[]): Promise<{ device_id: string; group_id: string }[]> {
-    if (deviceIds.length === 0 || groupIds.length === 0) return Promise.resolve([]);
+  memberships(scope: DeviceScope, groupIds: readonly string[]): Promise<{ device_id: string; group_id: string }[]> {
+    if (groupIds.length === 0) return Promise.resolve([]);
     return this.db
       .selectFrom('group_members')
       .select(['device_id', 'group_id'])
-      .where('device_id', 'in', [...deviceIds])
+      .where((eb) => inScope(eb, 'device_id', scope))
       .where('group_id', 'in', [...groupIds])
       .execute();
   }
 
-  configurationStates(deviceIds: readonly string[], itemIds: readonly string[]) {
-    if (deviceIds.length === 0 || itemIds.length === 0) return Promise.resolve([]);
+  configurationStates(scope: DeviceScope, itemIds: readonly string[]) {
+    if (itemIds.length === 0) return Promise.resolve([]);
     return this.db
       .selectFrom('configuration_states')
       .select(['device_id', 'item_id', 'state', 'reason'])
-      .where('device_id', 'in', [...deviceIds])
+      .where((eb) => inScope(eb, 'device_id', scope))
       .where('item_id', 'in', [...itemIds])
       .execute();
   }
 
-  statuses(deviceIds: readonly string[]): Promise<StatusRow[]> {
-    if (deviceIds.length === 0) return Promise.resolve([]);
+  statuses(scope: DeviceScope): Promise<StatusRow[]> {
     return this.db
       .selectFrom('compliance_status')
       .selectAll()
-      .where('device_id', 'in', [...deviceIds])
+      .where((eb) => inScope(eb, 'device_id', scope))
       .execute();
   }
 
-  violations(deviceIds: readonly string[]) {
-    if (deviceIds.length === 0) return Promise.resolve([]);
+  violations(scope: DeviceScope) {
     return this.db
       .selectFrom('compliance_violations')
       .select(['device_id', 'rule_id'])
-      .where('device_id', 'in', [...deviceIds])
+      .where((eb) => inScope(eb, 'device_id', scope))
       .execute();
   }
 
@@ -212,10 +227,10 @@ export class ComplianceRepository implements DeviceChangeListener {
       resolvedViolations: { deviceId: string; ruleId: string }[];
     },
   ): Promise<void> {
-    for (let i = 0; i < batch.statusInserts.length; i += 200) {
+    for (let i = 0; i < batch.statusInserts.length; i += 500) {
       await trx
         .insertInto('compliance_status')
-        .values(batch.statusInserts.slice(i, i + 200))
+        .values(batch.statusInserts.slice(i, i + 500))
         .onConflict((oc) =>
           oc.column('device_id').doUpdateSet((eb) => ({
             state: eb.ref('excluded.state'),
@@ -250,10 +265,10 @@ export class ComplianceRepository implements DeviceChangeListener {
         .insertInto('compliance_history')
         .values(batch.history.slice(i, i + 200))
         .execute();
-    for (let i = 0; i < batch.newViolations.length; i += 200) {
+    for (let i = 0; i < batch.newViolations.length; i += 500) {
       await trx
         .insertInto('compliance_violations')
-        .values(batch.newViolations.slice(i, i + 200))
+        .values(batch.newViolations.slice(i, i + 500))
         .onConflict((oc) => oc.columns(['device_id', 'rule_id']).doNothing())
         .execute();
     }

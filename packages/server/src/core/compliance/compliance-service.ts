@@ -5,9 +5,9 @@ import type { CommandQueue } from '../commands/command-queue.js';
 import { INTENTS } from '../commands/intents.js';
 import type { DeviceRepository } from '../devices/device-repository.js';
 import type { EventPublisher } from '../events/event-publisher.js';
-import { uuidv7 } from '../ids.js';
+import { uuidv7Many } from '../ids.js';
 import type { Mailer } from '../mail/mailer.js';
-import type { AssignedRule, ComplianceRepository, DeviceFacts, HistoryRow, StatusRow } from './compliance-repository.js';
+import type { AssignedRule, ComplianceRepository, DeviceFacts, DeviceScope, HistoryRow, StatusRow } from './compliance-repository.js';
 import { type ComplianceReason, type ConfigurationStateFact, evaluateCompliance } from './rules.js';
 
 export interface ComplianceDependencies {
@@ -65,7 +65,9 @@ export class ComplianceService {
     for (;;) {
       const devices = await this.deps.repo.devicesPage(after, batchSize);
       if (devices.length === 0) break;
-      const batch = await this.evaluateBatch(devices, assigned);
+      const first = devices[0]?.id as string;
+      const last = devices[devices.length - 1]?.id as string;
+      const batch = await this.evaluateBatch(devices, assigned, { from: first, to: last });
       stats.evaluated += devices.length;
       stats.changed += batch;
       after = devices[devices.length - 1]?.id ?? null;
@@ -81,7 +83,7 @@ export class ComplianceService {
     const assigned = await this.deps.repo.assignedRules();
     const devices = await this.deps.repo.devicesById(marks.map((m) => m.device_id));
     stats.evaluated = devices.length;
-    stats.changed = devices.length ? await this.evaluateBatch(devices, assigned) : 0;
+    stats.changed = devices.length ? await this.evaluateBatch(devices, assigned, { ids: devices.map((d) => d.id) }) : 0;
     await this.deps.repo.clearDirty(marks);
     return stats;
   }
@@ -90,28 +92,46 @@ export class ComplianceService {
   async evaluateDevices(deviceIds: readonly string[]): Promise<EvaluationStats> {
     const assigned = await this.deps.repo.assignedRules();
     const devices = await this.deps.repo.devicesById(deviceIds);
-    return { evaluated: devices.length, changed: devices.length ? await this.evaluateBatch(devices, assigned) : 0 };
+    return { evaluated: devices.length, changed: devices.length ? await this.evaluateBatch(devices, assigned, { ids: devices.map((d) => d.id) }) : 0 };
   }
 
-  private async evaluateBatch(devices: DeviceFacts[], assigned: { rules: AssignedRule[]; byGroup: Map<string, AssignedRule[]> }): Promise<number> {
+  private async evaluateBatch(
+    devices: DeviceFacts[],
+    assigned: { rules: AssignedRule[]; byGroup: Map<string, AssignedRule[]> },
+    scope: DeviceScope,
+  ): Promise<number> {
     const { repo } = this.deps;
     const now = this.now();
-    const ids = devices.map((d) => d.id);
     const groupIds = [...assigned.byGroup.keys()];
     const itemIds = [...new Set(assigned.rules.filter((r) => r.type === 'policy_installed' && r.params.itemId).map((r) => r.params.itemId as string))];
     const [members, states, statuses, violations] = await Promise.all([
-      repo.memberships(ids, groupIds),
-      repo.configurationStates(ids, itemIds),
-      repo.statuses(ids),
-      repo.violations(ids),
+      repo.memberships(scope, groupIds),
+      repo.configurationStates(scope, itemIds),
+      repo.statuses(scope),
+      repo.violations(scope),
     ]);
 
-    const rulesOf = new Map<string, Map<string, AssignedRule>>();
+    // Devices in the same groups share one rule list (usually a handful of distinct combinations).
+    const groupsOf = new Map<string, string[]>();
     for (const m of members) {
-      const set = rulesOf.get(m.device_id) ?? new Map<string, AssignedRule>();
-      for (const rule of assigned.byGroup.get(m.group_id) ?? []) set.set(rule.id, rule);
-      rulesOf.set(m.device_id, set);
+      const list = groupsOf.get(m.device_id);
+      if (list) list.push(m.group_id);
+      else groupsOf.set(m.device_id, [m.group_id]);
     }
+    const combos = new Map<string, { rules: AssignedRule[]; byId: Map<string, AssignedRule> }>();
+    const rulesFor = (deviceId: string) => {
+      const groups = groupsOf.get(deviceId);
+      if (!groups) return undefined;
+      const key = groups.sort().join(',');
+      let combo = combos.get(key);
+      if (!combo) {
+        const byId = new Map<string, AssignedRule>();
+        for (const g of groups) for (const rule of assigned.byGroup.get(g) ?? []) byId.set(rule.id, rule);
+        combo = { rules: [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1)), byId };
+        combos.set(key, combo);
+      }
+      return combo;
+    };
     const statesOf = new Map<string, ConfigurationStateFact[]>();
     for (const s of states) statesOf.set(s.device_id, [...(statesOf.get(s.device_id) ?? []), { itemId: s.item_id, state: s.state, reason: s.reason }]);
     const statusOf = new Map(statuses.map((s) => [s.device_id, s]));
@@ -127,8 +147,9 @@ export class ComplianceService {
     const changedEvents: { deviceId: string; state: string; previousState: string; reasons: ComplianceReason[] }[] = [];
 
     for (const device of devices) {
-      const ruleMap = rulesOf.get(device.id);
-      const rules = ruleMap ? [...ruleMap.values()].sort((a, b) => (a.id < b.id ? -1 : 1)) : [];
+      const combo = rulesFor(device.id);
+      const ruleMap = combo?.byId;
+      const rules = combo?.rules ?? [];
       const result = evaluateCompliance(
         {
           id: device.id,
@@ -150,7 +171,7 @@ export class ComplianceService {
         statusUpdates.push({ device_id: device.id, state: result.state, reasons, evaluated_at: now, changed_at: now });
       }
       if (!previous || previous.state !== result.state || previous.reasons !== reasons) {
-        history.push({ id: uuidv7(now), device_id: device.id, at: now, state: result.state, previous_state: previous?.state ?? null, reasons });
+        history.push({ id: '', device_id: device.id, at: now, state: result.state, previous_state: previous?.state ?? null, reasons });
       }
       if (stateChanged) {
         stateChanges.push({ deviceId: device.id, state: result.state });
@@ -168,21 +189,23 @@ export class ComplianceService {
     }
 
     if (statusInserts.length + statusUpdates.length + stateChanges.length + newViolations.length + resolvedViolations.length === 0) return 0;
+    const historyIds = uuidv7Many(history.length, now);
+    history.forEach((h, i) => {
+      h.id = historyIds[i] as string;
+    });
     await this.deps.db.transaction().execute(async (trx) => {
       await repo.writeBatch(trx, { statusInserts, statusUpdates, stateChanges, history, newViolations, resolvedViolations });
-      for (const e of changedEvents) {
-        await this.deps.events.publish(
-          'compliance.changed',
-          {
-            deviceId: e.deviceId,
-            state: e.state,
-            previousState: e.previousState,
-            reasons: e.reasons.map(({ ruleId, rule, outcome, message }) => ({ ruleId, rule, outcome, message })),
-          },
-          trx,
-          now,
-        );
-      }
+      await this.deps.events.publishMany(
+        'compliance.changed',
+        changedEvents.map((e) => ({
+          deviceId: e.deviceId,
+          state: e.state,
+          previousState: e.previousState,
+          reasons: e.reasons.map(({ ruleId, rule, outcome, message }) => ({ ruleId, rule, outcome, message })),
+        })),
+        trx,
+        now,
+      );
     });
     return history.length;
   }

@@ -43,6 +43,8 @@ export interface EvaluatedDevice {
   id: string;
   platform: string;
   osVersion: string | null;
+  /** The sortable key of `osVersion` when the caller has it (the devices table stores it); computed otherwise. */
+  osVersionKey?: string | null | undefined;
   lastSeenAt: number | null;
   /** The device's inventory JSON, parsed. */
   inventory: Record<string, unknown>;
@@ -110,6 +112,18 @@ function appIdentifiers(inventory: Record<string, unknown>): Set<string> | undef
   return ids;
 }
 
+/** Rules compare against the same few versions over and over (a fleet pass evaluates each rule per device). */
+const versionKeys = new Map<string, string | null>();
+function wantedVersionKey(version: string | undefined): string | null {
+  if (!version) return null;
+  let key = versionKeys.get(version);
+  if (key === undefined) {
+    key = osVersionKey(version);
+    if (versionKeys.size < 1000) versionKeys.set(version, key);
+  }
+  return key;
+}
+
 type Check = { outcome: RuleOutcome; message: string };
 const pass: Check = { outcome: 'pass', message: '' };
 const unknown = (message: string): Check => ({ outcome: 'unknown', message });
@@ -127,8 +141,8 @@ function check(rule: ComplianceRule, device: EvaluatedDevice, states: readonly C
       return fail(`The configuration is not installed (${state.state}).`);
     }
     case 'os_version_at_least': {
-      const have = osVersionKey(device.osVersion);
-      const want = osVersionKey(p.version);
+      const have = device.osVersionKey !== undefined ? device.osVersionKey : osVersionKey(device.osVersion);
+      const want = wantedVersionKey(p.version);
       if (!have) return unknown('The OS version was never reported.');
       if (!want || have >= want) return pass;
       return fail(`OS version ${device.osVersion} is below ${p.version}.`);

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import { uuidv7 } from '../ids.js';
+import { uuidv7, uuidv7Many } from '../ids.js';
 
 /** Every event type Steward emits; webhooks subscribe to these (or to `*`). */
 export const EVENT_TYPES = [
@@ -44,6 +44,19 @@ export class EventPublisher {
       .execute();
     for (const listener of this.listeners) listener();
     return id;
+  }
+
+  /** Many events of one type in one go (a compliance pass that changed thousands of devices). */
+  async publishMany(type: EventType, items: readonly Record<string, unknown>[], db: Kysely<DB> = this.db, at = Date.now()): Promise<void> {
+    if (items.length === 0) return;
+    const ids = uuidv7Many(items.length, at);
+    const rows = items.map((data, i) => ({ id: ids[i] as string, type, payload: JSON.stringify(data), occurred_at: at, dispatched_at: null }));
+    for (let i = 0; i < rows.length; i += 500)
+      await db
+        .insertInto('events')
+        .values(rows.slice(i, i + 500))
+        .execute();
+    for (const listener of this.listeners) listener();
   }
 
   /** Called after each publish (the worker uses it to dispatch soon rather than at its next period). */
