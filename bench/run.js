@@ -1055,27 +1055,35 @@ async function complianceEval(run) {
       { name: 'Passcode', type: 'passcode_set', params: {} },
       { name: 'Not jailbroken', type: 'not_compromised', params: {} },
       { name: 'iOS 17+', type: 'os_version_at_least', params: { version: '17', platforms: ['ios', 'ipados'] } },
-      { name: 'Seen in 14 days', type: 'checked_in_within_days', params: { days: 14 } },
+      // The seeded fleet was seen within 30 days: no device crosses this line between two passes.
+      { name: 'Seen in 60 days', type: 'checked_in_within_days', params: { days: 60 } },
     ];
     for (const r of rules) await ctx.compliance.repo.createRule({ ...r, enabled: true, graceSeconds: 86_400, actions: none }, [run.groupId]);
+    // Wall time, and this process's CPU time: better-sqlite3 runs SQLite on this thread, so the CPU
+    // figure is the pass's whole cost even when other work on the machine stretches the wall time.
     const timed = async (body) => {
       const started = performance.now();
+      const cpu = process.cpuUsage();
       const result = await body();
-      return { ms: round(performance.now() - started), result };
+      const used = process.cpuUsage(cpu);
+      return { ms: round(performance.now() - started), cpuMs: round((used.user + used.system) / 1000), result };
     };
     const full = await timed(() => ctx.compliance.evaluateAll());
     const steady = await timed(() => ctx.compliance.evaluateAll());
     const ids = (await ctx.database.db.selectFrom('devices').select('id').orderBy('id').limit(1000).execute()).map((r) => r.id);
     for (const id of ids) await ctx.devices.applyInventory(id, { facts: { security: { encrypted: false, passcodePresent: true } } });
-    const incremental = await timed(() => ctx.compliance.evaluateDirty(2000));
+    // The server's worker takes up dirty marks too; evaluate these devices by id so the figure is ours.
+    const incremental = await timed(() => ctx.compliance.evaluateDevices(ids));
     const summary = await ctx.compliance.repo.summary();
     return {
       rules: rules.length,
       fullMs: full.ms,
+      fullCpuMs: full.cpuMs,
       fullEvaluated: full.result.evaluated,
       fullChanged: full.result.changed,
       devicesPerSecond: round((full.result.evaluated / full.ms) * 1000),
       steadyMs: steady.ms,
+      steadyCpuMs: steady.cpuMs,
       steadyChanged: steady.result.changed,
       incrementalDevices: incremental.result.evaluated,
       incrementalMs: incremental.ms,
@@ -1147,7 +1155,7 @@ function describe(scenario, figures) {
     case 'apple-commands':
       return `${fmt(figures.roundTripsPerSecond)} round trips/s; ${fmt(figures.cpuMsPerRequest)} ms server CPU per MDM request (${fmt(figures.requestsPerServerCpuSecond)} req per CPU-s); Idle only ${fmt(figures.idle.cpuMsPerRequest)} ms; ${figures.errors} errors`;
     case 'compliance-eval':
-      return `full pass ${fmt(figures.fullMs)} ms for ${figures.fullEvaluated?.toLocaleString('en')} devices × ${figures.rules} rules (${fmt(figures.devicesPerSecond)}/s, ${figures.fullChanged?.toLocaleString('en')} statuses written); unchanged pass ${fmt(figures.steadyMs)} ms; ${figures.incrementalDevices} changed devices ${fmt(figures.incrementalMs)} ms`;
+      return `full pass ${fmt(figures.fullMs)} ms (${fmt(figures.fullCpuMs)} ms CPU) for ${figures.fullEvaluated?.toLocaleString('en')} devices × ${figures.rules} rules (${fmt(figures.devicesPerSecond)}/s, ${figures.fullChanged?.toLocaleString('en')} statuses written); unchanged pass ${fmt(figures.steadyMs)} ms; ${figures.incrementalDevices} changed devices ${fmt(figures.incrementalMs)} ms`;
     default:
       return '';
   }

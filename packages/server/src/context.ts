@@ -102,7 +102,7 @@ export async function createContext(config: Config, options: { migrate?: boolean
       setup: new SetupService(db, users, settings, auth),
       audit,
       devices,
-      groups: new GroupRepository(db, dialect),
+      groups: new GroupRepository(db, dialect, complianceRepo),
       commands,
       jobs,
       enrollments: new EnrollmentRepository(db, box),
