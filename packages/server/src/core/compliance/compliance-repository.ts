@@ -63,6 +63,7 @@ function inScope<T extends 'group_members' | 'configuration_states' | 'complianc
 }
 
 export const PERIODIC_DIRTY_KEY = 'periodic:compliance.evaluate-dirty';
+export const PERIODIC_ACTIONS_KEY = 'periodic:compliance.actions';
 
 /** All SQL of compliance: rules and their groups, status, history, violations, the dirty set, snapshots. */
 export class ComplianceRepository implements DeviceChangeListener {
@@ -291,6 +292,17 @@ export class ComplianceRepository implements DeviceChangeListener {
         .execute();
     }
     await this.kickDirty(db);
+  }
+
+  /** Brings the periodic actions job forward to `at` (a violation with a short grace period was opened). */
+  async kickActions(at: number, db: Kysely<DB> = this.db): Promise<void> {
+    await db
+      .updateTable('jobs')
+      .set({ run_at: at })
+      .where('unique_key', '=', PERIODIC_ACTIONS_KEY)
+      .where('state', '=', 'queued')
+      .where('run_at', '>', at)
+      .execute();
   }
 
   /** Brings the periodic dirty-set job forward to now. */

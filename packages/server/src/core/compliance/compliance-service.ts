@@ -206,6 +206,12 @@ export class ComplianceService {
         trx,
         now,
       );
+      // Actions due sooner than the actions job's next run (a short grace period) shouldn't wait for it.
+      if (newViolations.length)
+        await repo.kickActions(
+          newViolations.reduce((min, v) => Math.min(min, v.due_at), Number.POSITIVE_INFINITY),
+          trx,
+        );
     });
     return history.length;
   }
