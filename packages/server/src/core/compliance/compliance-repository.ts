@@ -291,7 +291,23 @@ export class ComplianceRepository implements DeviceChangeListener {
         .onConflict((oc) => oc.column('device_id').doUpdateSet({ marked_at: now }))
         .execute();
     }
-    await this.kickDirty(db);
+    this.scheduleKick();
+  }
+
+  private kickTimer: NodeJS.Timeout | undefined;
+
+  /**
+   * Brings the dirty-set job forward, shortly and at most once per 200 ms, outside the caller's
+   * transaction: an UPDATE of the job row inside every device's transaction would make concurrent
+   * check-ins queue behind one row lock on PostgreSQL, and the short delay lets the mark commit first.
+   */
+  private scheduleKick(): void {
+    if (this.kickTimer) return;
+    this.kickTimer = setTimeout(() => {
+      this.kickTimer = undefined;
+      this.kickDirty().catch(() => {});
+    }, 200);
+    this.kickTimer.unref();
   }
 
   /** Brings the periodic actions job forward to `at` (a violation with a short grace period was opened). */
