@@ -63,7 +63,12 @@ export function program(): Command {
         new Option('--android-api-url <url>', 'Android Management API root URL (default https://androidmanagement.googleapis.com/, or a stand-in)').env(
           ENV_NAMES.androidApiUrl,
         ),
-      ),
+      )
+      .addOption(new Option('--webhooks-allow-http', 'accept http:// webhook URLs (default: https only)').env(ENV_NAMES.webhooksAllowHttp))
+      .addOption(
+        new Option('--smtp-url <url>', 'SMTP server for compliance e-mail and scheduled reports (smtp://user:pass@host:587, smtps://…)').env(ENV_NAMES.smtpUrl),
+      )
+      .addOption(new Option('--mail-from <address>', 'sender address of Steward’s e-mail (default steward@<public host>)').env(ENV_NAMES.mailFrom)),
   ).action(async (options: ConfigInput & { tls?: boolean }) => {
     const config = loadConfig(withEnvironment({ ...options, noTls: options.tls === false ? true : undefined }));
     const server = await startServer(config);

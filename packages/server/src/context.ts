@@ -2,7 +2,15 @@ import type { Config } from './config/config.js';
 import { AuditRepository } from './core/audit/audit-repository.js';
 import { AuthService } from './core/auth/auth-service.js';
 import { CommandQueue } from './core/commands/command-queue.js';
+import { ComplianceRepository } from './core/compliance/compliance-repository.js';
+import { ComplianceService } from './core/compliance/compliance-service.js';
 import { DeviceRepository } from './core/devices/device-repository.js';
+import { EventPublisher } from './core/events/event-publisher.js';
+import { Mailer } from './core/mail/mailer.js';
+import { ReportScheduler } from './core/reports/report-scheduler.js';
+import { ReportService } from './core/reports/report-service.js';
+import { DEFAULT_WEBHOOK_OPTIONS, WebhookService } from './core/webhooks/webhook-service.js';
+import { WebhookRepository } from './core/webhooks/webhook-repository.js';
 import { EnrollmentRepository } from './core/enrollment/enrollment-repository.js';
 import { GroupRepository } from './core/groups/group-repository.js';
 import { JobQueue } from './core/jobs/job-queue.js';
@@ -29,6 +37,17 @@ export interface Context {
   readonly commands: CommandQueue;
   readonly jobs: JobQueue;
   readonly enrollments: EnrollmentRepository;
+  /**
+   * Domain events through the outbox; webhooks deliver them. The reconciler reports a configuration
+   * that failed with `ctx.events.publish('policy.failed', { deviceId, key, itemId, name, reason }, trx)`.
+   */
+  readonly events: EventPublisher;
+  readonly webhooks: WebhookService;
+  /** Compliance evaluation; `compliance.markDirty(ids)` after changing devices' configuration states. */
+  readonly compliance: ComplianceService;
+  readonly reports: ReportService;
+  readonly reportSchedules: ReportScheduler;
+  readonly mailer: Mailer;
   close(): Promise<void>;
 }
 
@@ -53,6 +72,25 @@ export async function createContext(config: Config, options: { migrate?: boolean
       lockoutSeconds: config.lockoutSeconds,
       issuer: 'Steward',
     });
+    const events = new EventPublisher(db);
+    const complianceRepo = new ComplianceRepository(db, dialect);
+    const devices = new DeviceRepository(db, dialect, { events, changed: complianceRepo });
+    const commands = new CommandQueue(db, dialect, events);
+    const jobs = new JobQueue(db, dialect);
+    const audit = new AuditRepository(db);
+    const mailer = new Mailer(config.smtpUrl, config.mailFrom);
+    const webhooks = new WebhookService(db, new WebhookRepository(db), box, jobs, events, { ...DEFAULT_WEBHOOK_OPTIONS, allowHttp: config.webhooksAllowHttp });
+    const compliance = new ComplianceService({
+      db,
+      repo: complianceRepo,
+      events,
+      audit,
+      commands,
+      devices,
+      mailer,
+      commandTtlSeconds: config.commandTtlSeconds,
+    });
+    const reports = new ReportService(db, dialect, complianceRepo);
     return Object.freeze({
       config,
       database,
@@ -62,13 +100,22 @@ export async function createContext(config: Config, options: { migrate?: boolean
       auth,
       settings,
       setup: new SetupService(db, users, settings, auth),
-      audit: new AuditRepository(db),
-      devices: new DeviceRepository(db, dialect),
-      groups: new GroupRepository(db, dialect),
-      commands: new CommandQueue(db, dialect),
-      jobs: new JobQueue(db, dialect),
+      audit,
+      devices,
+      groups: new GroupRepository(db, dialect, complianceRepo),
+      commands,
+      jobs,
       enrollments: new EnrollmentRepository(db, box),
-      close: () => database.close(),
+      events,
+      webhooks,
+      compliance,
+      reports,
+      reportSchedules: new ReportScheduler(db, reports, mailer, webhooks),
+      mailer,
+      close: async () => {
+        mailer.close();
+        await database.close();
+      },
     });
   } catch (error) {
     await database.close();

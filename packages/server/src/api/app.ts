@@ -12,6 +12,7 @@ import { can } from '../core/permissions.js';
 import { auditRoutes } from './audit-events/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { commandRoutes } from './commands/routes.js';
+import { complianceRoutes } from './compliance/routes.js';
 import { consoleRoutes } from './console/routes.js';
 import { type Adapters, createAdapters } from '../protocols/index.js';
 import { deviceRoutes } from './devices/routes.js';
@@ -19,10 +20,12 @@ import { enrollmentRoutes } from './enrollments/routes.js';
 import { groupRoutes } from './groups/routes.js';
 import { Metrics } from './metrics.js';
 import type { App, RouteAuth, RouteModule } from './route-config.js';
+import { reportRoutes } from './reports/routes.js';
 import { setupRoutes } from './setup/routes.js';
 import { systemRoutes } from './system/routes.js';
 import { tokenRoutes } from './tokens/routes.js';
 import { userRoutes } from './users/routes.js';
+import { webhookRoutes } from './webhooks/routes.js';
 
 export const SESSION_COOKIE = 'steward_session';
 export const BODY_LIMIT = 1024 * 1024;
@@ -41,6 +44,9 @@ const API_MODULES: RouteModule[] = [
   auditRoutes,
   enrollmentRoutes,
   consoleRoutes,
+  complianceRoutes,
+  reportRoutes,
+  webhookRoutes,
 ];
 
 export interface AppOptions {

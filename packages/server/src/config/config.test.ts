@@ -53,4 +53,16 @@ describe('configuration', () => {
     expect(loadConfig({}).android.apiUrl).toBe('https://androidmanagement.googleapis.com/');
     expect(loadConfig(withEnvironment({}, { STEWARD_ANDROID_API_URL: 'http://127.0.0.1:8470//' })).android.apiUrl).toBe('http://127.0.0.1:8470/');
   });
+
+  it('mail and webhook settings: https-only webhooks and no SMTP by default', () => {
+    expect(loadConfig({})).toMatchObject({ webhooksAllowHttp: false, smtpUrl: undefined, mailFrom: 'steward@localhost' });
+    const env = { STEWARD_WEBHOOKS_ALLOW_HTTP: 'true', STEWARD_SMTP_URL: 'smtp://mail.example.com:587', STEWARD_MAIL_FROM: 'Steward <mdm@example.com>' };
+    expect(loadConfig(withEnvironment({}, env))).toMatchObject({
+      webhooksAllowHttp: true,
+      smtpUrl: 'smtp://mail.example.com:587',
+      mailFrom: 'Steward <mdm@example.com>',
+    });
+    expect(() => loadConfig({ smtpUrl: 'mail.example.com' })).toThrow(/--smtp-url/);
+    expect(() => loadConfig({ mailFrom: 'not an address' })).toThrow(/--mail-from/);
+  });
 });

@@ -36,6 +36,12 @@ export interface Config {
    */
   readonly clientCertHeader: string | undefined;
   readonly apple: AppleConfig;
+  /** Accept http:// webhook URLs (default: https only). */
+  readonly webhooksAllowHttp: boolean;
+  /** SMTP server for compliance e-mails and scheduled reports (`smtp://…`, `smtps://…`). */
+  readonly smtpUrl: string | undefined;
+  /** Sender address of Steward's e-mail. */
+  readonly mailFrom: string;
   readonly android: AndroidConfig;
 }
 
@@ -79,6 +85,9 @@ export interface ConfigInput {
   clientCertHeader?: string | undefined;
   scepLegacyAlgorithms?: boolean | string | undefined;
   androidApiUrl?: string | undefined;
+  webhooksAllowHttp?: boolean | string | undefined;
+  smtpUrl?: string | undefined;
+  mailFrom?: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -104,6 +113,9 @@ export const ENV_NAMES: Readonly<Record<keyof ConfigInput, string>> = Object.fre
   clientCertHeader: 'STEWARD_CLIENT_CERT_HEADER',
   scepLegacyAlgorithms: 'STEWARD_SCEP_LEGACY_ALGORITHMS',
   androidApiUrl: 'STEWARD_ANDROID_API_URL',
+  webhooksAllowHttp: 'STEWARD_WEBHOOKS_ALLOW_HTTP',
+  smtpUrl: 'STEWARD_SMTP_URL',
+  mailFrom: 'STEWARD_MAIL_FROM',
 });
 
 /** Fills unset options from the environment. */
@@ -204,6 +216,11 @@ export function loadConfig(rawInput: ConfigInput): Config {
       throw new ConfigError(`--apns-ca-file cannot be read: ${input.apnsCaFile}`);
     }
   }
+  if (input.smtpUrl !== undefined && !/^smtps?:\/\/[^/]/.test(input.smtpUrl))
+    throw new ConfigError('--smtp-url must be smtp://host[:port] or smtps://host[:port]');
+  const mailFrom = input.mailFrom ?? `steward@${parsedUrl.hostname}`;
+  if (!/^[^\s@<>]+@[^\s@<>]+$/.test(mailFrom) && !/^[^<>]*<[^\s@<>]+@[^\s@<>]+>$/.test(mailFrom))
+    throw new ConfigError('--mail-from must be an e-mail address');
   const apnsUrl = (input.apnsUrl ?? 'https://api.push.apple.com').replace(/\/+$/, '');
   if (!/^https:\/\//.test(apnsUrl)) throw new ConfigError('--apns-url must be https://');
   const androidApiUrl = `${(input.androidApiUrl ?? 'https://androidmanagement.googleapis.com').replace(/\/+$/, '')}/`;
@@ -232,5 +249,8 @@ export function loadConfig(rawInput: ConfigInput): Config {
       scepLegacyAlgorithms: parseBool(input.scepLegacyAlgorithms),
     }),
     android: Object.freeze({ apiUrl: androidApiUrl }),
+    webhooksAllowHttp: parseBool(input.webhooksAllowHttp),
+    smtpUrl: input.smtpUrl,
+    mailFrom,
   });
 }

@@ -54,6 +54,12 @@ export const PERMISSIONS = Object.freeze({
   'tokens.read': AUDIT,
   'tokens.write': ADMIN,
   'audit.read': AUDIT,
+  'compliance.read': ALL,
+  'compliance.write': MANAGE,
+  'reports.read': ALL,
+  'reports.write': MANAGE,
+  'webhooks.read': AUDIT,
+  'webhooks.write': ADMIN,
 } satisfies Record<string, readonly RoleName[]>);
 
 export type Permission = keyof typeof PERMISSIONS;

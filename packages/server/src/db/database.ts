@@ -9,6 +9,7 @@ import * as deviceChannel from './migrations/0003-device-channel.js';
 import * as configurationStates from './migrations/0004-configuration-states.js';
 import * as windows from './migrations/0005-windows.js';
 import * as android from './migrations/0007-android.js';
+import * as complianceReports from './migrations/0009-compliance-reports.js';
 import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -34,6 +35,7 @@ const MIGRATIONS: ReadonlyArray<[string, StewardMigration]> = [
   ['0004-configuration-states', configurationStates],
   ['0005-windows', windows],
   ['0007-android', android],
+  ['0009-compliance-reports', complianceReports],
 ];
 
 /**

@@ -382,6 +382,131 @@ export interface AndroidPubsubMessagesTable {
   received_at: number;
 }
 
+export interface EventsTable {
+  id: string;
+  type: string;
+  payload: string;
+  occurred_at: number;
+  dispatched_at: number | null;
+}
+
+export interface WebhooksTable {
+  id: string;
+  name: string;
+  url: string;
+  secret_sealed: string;
+  /** JSON array of event types; `["*"]` for all. */
+  event_types: string;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** queued → delivering → succeeded | retrying → … | failed (attempts exhausted). */
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  event_id: string;
+  event_type: string;
+  /** The exact JSON body sent, so every attempt (and its signature) covers the same bytes. */
+  body: string;
+  state: string;
+  attempts: number;
+  next_attempt_at: number | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookAttemptsTable {
+  delivery_id: string;
+  attempt: number;
+  at: number;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+}
+
+export interface ComplianceRulesTable {
+  id: string;
+  name: string;
+  type: string;
+  params: string;
+  enabled: number;
+  grace_seconds: number;
+  /** JSON: { notify, email[], lock, retire }. */
+  actions: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ComplianceRuleGroupsTable {
+  rule_id: string;
+  group_id: string;
+}
+
+export interface ComplianceStatusTable {
+  device_id: string;
+  state: string;
+  /** JSON array of { ruleId, rule, outcome, message }. */
+  reasons: string;
+  evaluated_at: number;
+  changed_at: number;
+}
+
+export interface ComplianceHistoryTable {
+  id: string;
+  device_id: string;
+  at: number;
+  state: string;
+  previous_state: string | null;
+  reasons: string;
+}
+
+export interface ComplianceViolationsTable {
+  device_id: string;
+  rule_id: string;
+  since: number;
+  /** When the grace period ends and the rule's actions fire. */
+  due_at: number;
+  /** Null until the actions fired; then a JSON array of what fired. */
+  fired: string | null;
+}
+
+export interface ComplianceDirtyTable {
+  device_id: string;
+  marked_at: number;
+}
+
+export interface ComplianceSnapshotsTable {
+  /** YYYY-MM-DD, UTC. */
+  day: string;
+  compliant: number;
+  noncompliant: number;
+  unknown: number;
+  total: number;
+  taken_at: number;
+}
+
+export interface ReportSchedulesTable {
+  id: string;
+  name: string;
+  report: string;
+  params: string;
+  format: string;
+  interval: string;
+  destination_type: string;
+  destination: string;
+  enabled: number;
+  next_run_at: number;
+  last_run_at: number | null;
+  last_status: string | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -412,4 +537,16 @@ export interface DB {
   android_enrollment_tokens: AndroidEnrollmentTokensTable;
   android_pending: AndroidPendingTable;
   android_pubsub_messages: AndroidPubsubMessagesTable;
+  events: EventsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  compliance_rules: ComplianceRulesTable;
+  compliance_rule_groups: ComplianceRuleGroupsTable;
+  compliance_status: ComplianceStatusTable;
+  compliance_history: ComplianceHistoryTable;
+  compliance_violations: ComplianceViolationsTable;
+  compliance_dirty: ComplianceDirtyTable;
+  compliance_snapshots: ComplianceSnapshotsTable;
+  report_schedules: ReportSchedulesTable;
 }

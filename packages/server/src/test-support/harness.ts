@@ -1,7 +1,7 @@
 import { type App, buildAppForTests } from './app-for-tests.js';
 import type { Context } from '../context.js';
 import { createContext } from '../context.js';
-import { loadConfig } from '../config/config.js';
+import { type ConfigInput, loadConfig } from '../config/config.js';
 import { ROLES, type RoleName } from '../core/permissions.js';
 import type { TestDatabase } from './databases.js';
 import { SESSION_COOKIE } from '../api/app.js';
@@ -30,9 +30,11 @@ export interface Harness {
 }
 
 /** A complete Steward application on a private database, driven with `app.inject`. */
-export async function createHarness(database: TestDatabase): Promise<Harness> {
+export async function createHarness(database: TestDatabase, config: ConfigInput = {}): Promise<Harness> {
   const { url, dataDir, drop } = await database.create();
-  const ctx = await createContext(loadConfig({ dataDir, databaseUrl: url, noTls: true, listen: '127.0.0.1:0', logLevel: 'silent', apnsUrl: UNREACHABLE_APNS }));
+  const ctx = await createContext(
+    loadConfig({ dataDir, databaseUrl: url, noTls: true, listen: '127.0.0.1:0', logLevel: 'silent', apnsUrl: UNREACHABLE_APNS, ...config }),
+  );
   const app = await buildAppForTests(ctx);
   const tokens = {} as Record<RoleName, string>;
   const users = {} as Record<RoleName, UserRow>;

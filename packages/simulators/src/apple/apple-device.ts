@@ -53,6 +53,8 @@ export class AppleDevice {
       ['com.example.mail', { name: 'Mail', version: '3.2' }],
     ]),
     commandsSeen: [] as string[],
+    /** What SecurityInfo reports: data protection needs a passcode (and hardware encryption). */
+    security: { hardwareEncryption: true, passcodePresent: true },
   };
   private readonly model: AppleModel;
   private readonly fetchFn: typeof fetch;
@@ -199,9 +201,9 @@ export class AppleDevice {
       case 'SecurityInfo':
         return ok({
           SecurityInfo: {
-            HardwareEncryptionCaps: 3,
-            PasscodePresent: true,
-            PasscodeCompliant: true,
+            HardwareEncryptionCaps: this.state.security.hardwareEncryption ? 3 : 0,
+            PasscodePresent: this.state.security.passcodePresent,
+            PasscodeCompliant: this.state.security.passcodePresent,
             PasscodeCompliantWithProfiles: true,
             ...(this.model === 'Mac' ? { FDE_Enabled: true, SystemIntegrityProtectionEnabled: true } : {}),
           },

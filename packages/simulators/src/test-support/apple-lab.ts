@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import * as x509 from '@peculiar/x509';
-import { type ApnsStandIn, type RunningServer, loadConfig, startApnsStandIn, startServer } from '@steward/server';
+import { type ApnsStandIn, type ConfigInput, type RunningServer, loadConfig, startApnsStandIn, startServer } from '@steward/server';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 };
@@ -83,7 +83,7 @@ export interface AppleLab {
 }
 
 /** Steward (SQLite or PostgreSQL) with an uploaded push certificate, and an APNs stand-in, on loopback. */
-export async function startAppleLab(options: { databaseUrl?: string } = {}): Promise<AppleLab> {
+export async function startAppleLab(options: { databaseUrl?: string; config?: Partial<ConfigInput> } = {}): Promise<AppleLab> {
   const apple = await fakeApple();
   const apns = await startApnsStandIn({ tls: { cert: apple.tls.cert, key: apple.tls.key, ca: apple.caPem } });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'steward-apple-'));
@@ -99,6 +99,7 @@ export async function startAppleLab(options: { databaseUrl?: string } = {}): Pro
       apnsUrl: apns.url,
       apnsCaFile: path.join(dataDir, 'apns-ca.pem'),
       ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+      ...options.config,
     }),
     { logger: false },
   );

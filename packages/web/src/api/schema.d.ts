@@ -3115,6 +3115,1221 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/compliance/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List compliance rules with their groups */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                type: string;
+                                params: {
+                                    [key: string]: unknown;
+                                };
+                                enabled: boolean;
+                                gracePeriodSeconds: number;
+                                actions: {
+                                    notify: boolean;
+                                    email: string[];
+                                    lock: boolean;
+                                    retire: boolean;
+                                };
+                                groupIds: string[];
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a compliance rule and assign it to groups */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        type: "policy_installed" | "os_version_at_least" | "encrypted" | "passcode_set" | "not_compromised" | "checked_in_within_days" | "required_apps_present" | "blocked_apps_absent" | "firewall_enabled";
+                        params?: {
+                            itemId?: string;
+                            version?: string;
+                            days?: number;
+                            identifiers?: string[];
+                            platforms?: ("ios" | "ipados" | "macos" | "windows" | "android" | "linux")[];
+                            unknownAs?: "unknown" | "compliant" | "noncompliant";
+                        };
+                        enabled?: boolean;
+                        gracePeriodSeconds?: number;
+                        actions?: {
+                            /** @description Publish a compliance.grace_expired event to webhooks */
+                            notify?: boolean;
+                            email?: string[];
+                            lock?: boolean;
+                            retire?: boolean;
+                        };
+                        groupIds?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            type: string;
+                            params: {
+                                [key: string]: unknown;
+                            };
+                            enabled: boolean;
+                            gracePeriodSeconds: number;
+                            actions: {
+                                notify: boolean;
+                                email: string[];
+                                lock: boolean;
+                                retire: boolean;
+                            };
+                            groupIds: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a compliance rule */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            type: string;
+                            params: {
+                                [key: string]: unknown;
+                            };
+                            enabled: boolean;
+                            gracePeriodSeconds: number;
+                            actions: {
+                                notify: boolean;
+                                email: string[];
+                                lock: boolean;
+                                retire: boolean;
+                            };
+                            groupIds: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a compliance rule */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a compliance rule, or its group assignment (groupIds replaces the list) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        params?: {
+                            itemId?: string;
+                            version?: string;
+                            days?: number;
+                            identifiers?: string[];
+                            platforms?: ("ios" | "ipados" | "macos" | "windows" | "android" | "linux")[];
+                            unknownAs?: "unknown" | "compliant" | "noncompliant";
+                        };
+                        enabled?: boolean;
+                        gracePeriodSeconds?: number;
+                        actions?: {
+                            /** @description Publish a compliance.grace_expired event to webhooks */
+                            notify?: boolean;
+                            email?: string[];
+                            lock?: boolean;
+                            retire?: boolean;
+                        };
+                        groupIds?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            type: string;
+                            params: {
+                                [key: string]: unknown;
+                            };
+                            enabled: boolean;
+                            gracePeriodSeconds: number;
+                            actions: {
+                                notify: boolean;
+                                email: string[];
+                                lock: boolean;
+                                retire: boolean;
+                            };
+                            groupIds: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/compliance/evaluate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue a full re-evaluation of every device (runs in the background) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            queued: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Fleet compliance: enrolled devices per state, violations per rule, and the daily series */
+        get: {
+            parameters: {
+                query: {
+                    days: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            compliant: number;
+                            noncompliant: number;
+                            unknown: number;
+                            total: number;
+                            rate: number | null;
+                            violationsByRule: {
+                                /** Format: uuid */
+                                ruleId: string;
+                                rule: string;
+                                devices: number;
+                            }[];
+                            daily: {
+                                day: string;
+                                compliant: number;
+                                noncompliant: number;
+                                unknown: number;
+                                total: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/noncompliant-at": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Devices that were in a compliance state at a moment in the past ("who was non-compliant last Tuesday") */
+        get: {
+            parameters: {
+                query: {
+                    at: string;
+                    state: "noncompliant" | "compliant" | "unknown";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            at: string;
+                            state: string;
+                            deviceIds: string[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/{id}/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A device’s compliance: state, reasons, open violations and history (newest first) */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            deviceId: string;
+                            state: string;
+                            reasons: {
+                                ruleId: string;
+                                rule: string;
+                                type: string;
+                                outcome: string;
+                                message: string;
+                            }[];
+                            evaluatedAt: string | null;
+                            violations: {
+                                /** Format: uuid */
+                                ruleId: string;
+                                /** Format: date-time */
+                                since: string;
+                                /** Format: date-time */
+                                actionsDueAt: string;
+                                actionsFired: string[] | null;
+                            }[];
+                            history: {
+                                /** Format: date-time */
+                                at: string;
+                                state: string;
+                                previousState: string | null;
+                                reasons: {
+                                    ruleId: string;
+                                    rule: string;
+                                    type: string;
+                                    outcome: string;
+                                    message: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The reports Steward can produce */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                name: string;
+                                title: string;
+                                description: string;
+                                columns: string[];
+                                filterable: boolean;
+                                dateRange: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Run a report: JSON, CSV (RFC 4180, streamed) or PDF */
+        get: {
+            parameters: {
+                query?: {
+                    platform?: string;
+                    ownership?: string;
+                    enrollmentState?: string;
+                    complianceState?: string;
+                    osVersionBelow?: string;
+                    osVersionAtLeast?: string;
+                    model?: string;
+                    assignedUser?: string;
+                    lastSeenBefore?: string;
+                    lastSeenAfter?: string;
+                    groupId?: string;
+                    search?: string;
+                    /** @description One of json, csv, pdf */
+                    format?: "json" | "csv" | "pdf";
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    name: "inventory" | "compliance" | "compliance-history" | "apps" | "os-versions" | "violations" | "command-outcomes" | "audit";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            report: string;
+                            title: string;
+                            /** Format: date-time */
+                            generatedAt: string;
+                            columns: string[];
+                            rows: unknown[][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/report-schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List report schedules */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                report: string;
+                                filter: {
+                                    [key: string]: unknown;
+                                };
+                                rangeDays: number | null;
+                                format: string;
+                                interval: string;
+                                destination: {
+                                    [key: string]: unknown;
+                                };
+                                enabled: boolean;
+                                /** Format: date-time */
+                                nextRunAt: string;
+                                lastRunAt: string | null;
+                                lastStatus: string | null;
+                                lastError: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Schedule a report for daily or weekly delivery by e-mail or to a webhook */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        report: "inventory" | "compliance" | "compliance-history" | "apps" | "os-versions" | "violations" | "command-outcomes" | "audit";
+                        filter?: {
+                            platform?: ("ios" | "ipados" | "macos" | "windows" | "android" | "linux")[];
+                            ownership?: ("corporate" | "personal")[];
+                            enrollmentState?: ("pending" | "enrolled" | "unenrolled" | "retired")[];
+                            complianceState?: ("unknown" | "compliant" | "noncompliant")[];
+                            osVersionBelow?: string;
+                            osVersionAtLeast?: string;
+                            model?: string[];
+                            assignedUser?: string;
+                            /** Format: date-time */
+                            lastSeenBefore?: string;
+                            /** Format: date-time */
+                            lastSeenAfter?: string;
+                            /** Format: uuid */
+                            groupId?: string;
+                            search?: string;
+                        };
+                        rangeDays?: number;
+                        /** @description One of json, csv, pdf */
+                        format: "json" | "csv" | "pdf";
+                        interval: "daily" | "weekly";
+                        destination: {
+                            /** @enum {string} */
+                            type: "email";
+                            to: string[];
+                        } | {
+                            /** @enum {string} */
+                            type: "webhook";
+                            /** Format: uuid */
+                            webhookId: string;
+                        };
+                        enabled?: boolean;
+                        /** Format: date-time */
+                        startAt?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            report: string;
+                            filter: {
+                                [key: string]: unknown;
+                            };
+                            rangeDays: number | null;
+                            format: string;
+                            interval: string;
+                            destination: {
+                                [key: string]: unknown;
+                            };
+                            enabled: boolean;
+                            /** Format: date-time */
+                            nextRunAt: string;
+                            lastRunAt: string | null;
+                            lastStatus: string | null;
+                            lastError: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/report-schedules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a report schedule */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a report schedule */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        report?: "inventory" | "compliance" | "compliance-history" | "apps" | "os-versions" | "violations" | "command-outcomes" | "audit";
+                        filter?: {
+                            platform?: ("ios" | "ipados" | "macos" | "windows" | "android" | "linux")[];
+                            ownership?: ("corporate" | "personal")[];
+                            enrollmentState?: ("pending" | "enrolled" | "unenrolled" | "retired")[];
+                            complianceState?: ("unknown" | "compliant" | "noncompliant")[];
+                            osVersionBelow?: string;
+                            osVersionAtLeast?: string;
+                            model?: string[];
+                            assignedUser?: string;
+                            /** Format: date-time */
+                            lastSeenBefore?: string;
+                            /** Format: date-time */
+                            lastSeenAfter?: string;
+                            /** Format: uuid */
+                            groupId?: string;
+                            search?: string;
+                        };
+                        rangeDays?: number;
+                        /** @description One of json, csv, pdf */
+                        format?: "json" | "csv" | "pdf";
+                        interval?: "daily" | "weekly";
+                        destination?: {
+                            /** @enum {string} */
+                            type: "email";
+                            to: string[];
+                        } | {
+                            /** @enum {string} */
+                            type: "webhook";
+                            /** Format: uuid */
+                            webhookId: string;
+                        };
+                        enabled?: boolean;
+                        /** Format: date-time */
+                        startAt?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            report: string;
+                            filter: {
+                                [key: string]: unknown;
+                            };
+                            rangeDays: number | null;
+                            format: string;
+                            interval: string;
+                            destination: {
+                                [key: string]: unknown;
+                            };
+                            enabled: boolean;
+                            /** Format: date-time */
+                            nextRunAt: string;
+                            lastRunAt: string | null;
+                            lastStatus: string | null;
+                            lastError: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/report-schedules/{id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a schedule now (its regular runs are unchanged) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            report: string;
+                            filter: {
+                                [key: string]: unknown;
+                            };
+                            rangeDays: number | null;
+                            format: string;
+                            interval: string;
+                            destination: {
+                                [key: string]: unknown;
+                            };
+                            enabled: boolean;
+                            /** Format: date-time */
+                            nextRunAt: string;
+                            lastRunAt: string | null;
+                            lastStatus: string | null;
+                            lastError: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List webhooks */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                url: string;
+                                eventTypes: string[];
+                                enabled: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Register a webhook; the response carries its signing secret, shown only this once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        url: string;
+                        eventTypes: ("*" | "device.enrolled" | "device.unenrolled" | "device.retired" | "command.failed" | "compliance.changed" | "compliance.grace_expired" | "policy.failed" | "report.delivered" | "webhook.test")[];
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            url: string;
+                            eventTypes: string[];
+                            enabled: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            secret: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a webhook */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            url: string;
+                            eventTypes: string[];
+                            enabled: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a webhook and its delivery log */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a webhook’s name, URL, event types or whether it is enabled */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        url?: string;
+                        eventTypes?: ("*" | "device.enrolled" | "device.unenrolled" | "device.retired" | "command.failed" | "compliance.changed" | "compliance.grace_expired" | "policy.failed" | "report.delivered" | "webhook.test")[];
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            url: string;
+                            eventTypes: string[];
+                            enabled: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a webhook.test event to this webhook (delivered like any other) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            deliveryId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The delivery log, newest first, with every attempt (status code, duration, error) */
+        get: {
+            parameters: {
+                query: {
+                    cursor?: string;
+                    limit: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                eventId: string;
+                                eventType: string;
+                                state: string;
+                                attempts: number;
+                                nextAttemptAt: string | null;
+                                lastStatusCode: number | null;
+                                lastError: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                log: {
+                                    attempt: number;
+                                    /** Format: date-time */
+                                    at: string;
+                                    statusCode: number | null;
+                                    durationMs: number;
+                                    error: string | null;
+                                }[];
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {

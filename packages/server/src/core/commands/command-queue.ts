@@ -4,6 +4,7 @@ import type { CommandDeliveriesTable, CommandsTable, DB } from '../../db/schema.
 import { type DeviceFilter, deviceFilterExpression } from '../devices/device-filter.js';
 import type { Channel, Ownership, Platform } from '../devices/device-model.js';
 import { StewardError } from '../errors.js';
+import type { EventPublisher } from '../events/event-publisher.js';
 import { uuidv7 } from '../ids.js';
 
 export type CommandRow = Selectable<CommandsTable>;
@@ -62,6 +63,7 @@ export class CommandQueue {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly dialect: Dialect,
+    private readonly events?: EventPublisher,
   ) {}
 
   /** Creates a command and fans it out to every applicable device, atomically. */
@@ -290,7 +292,18 @@ export class CommandQueue {
       .where('command_id', '=', commandId)
       .where('state', 'in', ['sent', 'not_now'])
       .executeTakeFirst();
-    if (Number(update.numUpdatedRows) > 0) return 'recorded';
+    if (Number(update.numUpdatedRows) > 0) {
+      if (outcome === 'error' && this.events) {
+        const command = await db.selectFrom('commands').select(['type', 'kind', 'platform']).where('id', '=', commandId).executeTakeFirst();
+        await this.events.publish(
+          'command.failed',
+          { deviceId, commandId, type: command?.type ?? null, kind: command?.kind ?? null, error: errorSummary(result) },
+          db,
+          now,
+        );
+      }
+      return 'recorded';
+    }
     const existing = await db
       .selectFrom('command_deliveries')
       .select('state')

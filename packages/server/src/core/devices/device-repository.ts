@@ -1,6 +1,7 @@
 import { type Kysely, type Selectable, type SqlBool, sql } from 'kysely';
 import type { Dialect } from '../../db/database.js';
 import type { DB, DevicesTable } from '../../db/schema.js';
+import type { DeviceChangeListener, EventPublisher } from '../events/event-publisher.js';
 import { uuidv7 } from '../ids.js';
 import { type DeviceFilter, deviceFilterExpression, isEmptyFilter } from './device-filter.js';
 import { type Channel, defaultChannel, type EnrollmentState, type Ownership, type Platform, osVersionKey } from './device-model.js';
@@ -56,10 +57,19 @@ export interface InventoryUpdate {
   facts?: Record<string, unknown> | undefined;
 }
 
+/** Who hears about device changes: the event outbox (enrolment events) and compliance (re-evaluation). */
+export interface DeviceHooks {
+  events?: EventPublisher | undefined;
+  changed?: DeviceChangeListener | undefined;
+}
+
+const ENROLLMENT_EVENTS = { enrolled: 'device.enrolled', unenrolled: 'device.unenrolled', retired: 'device.retired' } as const;
+
 export class DeviceRepository {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly dialect: Dialect,
+    private readonly hooks: DeviceHooks = {},
   ) {}
 
   async create(input: NewDevice, db: Kysely<DB> = this.db): Promise<DeviceRow> {
@@ -88,6 +98,8 @@ export class DeviceRepository {
       updated_at: now,
     };
     await db.insertInto('devices').values(row).execute();
+    if (state === 'enrolled') await this.hooks.events?.publish('device.enrolled', deviceEvent(row), db, now);
+    await this.hooks.changed?.devicesChanged([row.id], db);
     return row;
   }
 
@@ -186,11 +198,20 @@ export class DeviceRepository {
 
   async setEnrollmentState(id: string, state: EnrollmentState, db: Kysely<DB> = this.db): Promise<void> {
     const now = Date.now();
+    const previous = await db.selectFrom('devices').select('enrollment_state').where('id', '=', id).executeTakeFirst();
     await db
       .updateTable('devices')
       .set({ enrollment_state: state, updated_at: now, ...(state === 'enrolled' ? { enrolled_at: now } : {}) })
       .where('id', '=', id)
       .execute();
+    // Only a transition is an event: a repeated TokenUpdate re-sets "enrolled" without enrolling again.
+    if (!previous || previous.enrollment_state === state) return;
+    const type = ENROLLMENT_EVENTS[state as keyof typeof ENROLLMENT_EVENTS];
+    if (type && this.hooks.events) {
+      const row = await db.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirst();
+      if (row) await this.hooks.events.publish(type, { ...deviceEvent(row), previousState: previous.enrollment_state }, db, now);
+    }
+    await this.hooks.changed?.devicesChanged([id], db);
   }
 
   /** Removes the device with its command history (deliveries carry no foreign key; see the migration). */
@@ -225,5 +246,19 @@ export class DeviceRepository {
       })
       .where('id', '=', id)
       .execute();
+    await this.hooks.changed?.devicesChanged([id], db);
   }
+}
+
+/** What an enrolment event says about the device (no inventory: events go to third parties). */
+function deviceEvent(row: DeviceRow): Record<string, unknown> {
+  return {
+    deviceId: row.id,
+    name: row.name,
+    platform: row.platform,
+    channel: row.channel,
+    ownership: row.ownership,
+    serialNumber: row.serial_number,
+    enrollmentState: row.enrollment_state,
+  };
 }

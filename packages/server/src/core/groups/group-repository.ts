@@ -2,6 +2,7 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Dialect } from '../../db/database.js';
 import type { DB, GroupsTable } from '../../db/schema.js';
 import { type DeviceFilter, deviceFilterExpression } from '../devices/device-filter.js';
+import type { DeviceChangeListener } from '../events/event-publisher.js';
 import { uuidv7 } from '../ids.js';
 
 export type GroupRow = Selectable<GroupsTable>;
@@ -19,6 +20,8 @@ export class GroupRepository {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly dialect: Dialect,
+    /** Hears about devices that joined or left static groups (compliance re-evaluates them). */
+    private readonly changed?: DeviceChangeListener,
   ) {}
 
   async create(input: { name: string; description?: string | null | undefined; kind: GroupKind; filter?: DeviceFilter | undefined }): Promise<GroupRow> {
@@ -105,6 +108,7 @@ export class GroupRepository {
           .executeTakeFirst();
         added += Number(result.numInsertedOrUpdatedRows ?? 0);
       }
+      if (added) await this.changed?.devicesChanged(deviceIds, trx);
     });
     return added;
   }
@@ -119,6 +123,7 @@ export class GroupRepository {
         .executeTakeFirst();
       removed += Number(result.numDeletedRows);
     }
+    if (removed) await this.changed?.devicesChanged(deviceIds);
     return removed;
   }
 

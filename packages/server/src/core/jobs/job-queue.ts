@@ -23,10 +23,11 @@ export class JobQueue {
     private readonly dialect: Dialect,
   ) {}
 
-  async enqueue(kind: string, payload: unknown, options: JobOptions = {}): Promise<string | undefined> {
+  /** `db`: a transaction, so the job exists exactly when the caller's change does. */
+  async enqueue(kind: string, payload: unknown, options: JobOptions = {}, db: Kysely<DB> = this.db): Promise<string | undefined> {
     const now = Date.now();
     const id = uuidv7(now);
-    const result = await this.db
+    const result = await db
       .insertInto('jobs')
       .values({
         id,
