@@ -207,6 +207,19 @@ export interface AppleDevicesTable {
   ddm_status: string | null;
 }
 
+export interface AgentDevicesTable {
+  device_id: string;
+  enrollment_ref: string | null;
+  cert_fingerprint: string;
+  cert_not_after: number;
+  agent_version: string | null;
+  os_family: string;
+  /** JSON: inventory section name → hash of what the agent last reported. */
+  inventory_hashes: string;
+  enrolled_at: number;
+  last_checkin_at: number | null;
+}
+
 export interface AppleCommandsTable {
   device_id: string;
   command_uuid: string;
@@ -294,4 +307,5 @@ export interface DB {
   declarations: DeclarationsTable;
   declaration_assignments: DeclarationAssignmentsTable;
   configuration_states: ConfigurationStatesTable;
+  agent_devices: AgentDevicesTable;
 }
