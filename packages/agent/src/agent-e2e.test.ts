@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simulate } from './simulate.js';
 
 const STEWARD = fileURLToPath(new URL('../../cli/bin/steward.js', import.meta.url));
 const AGENT = fileURLToPath(new URL('../bin/steward-agent.js', import.meta.url));
@@ -274,4 +275,26 @@ describe('steward-agent against steward serve, on this machine', () => {
     await until('the queue to drain', async () => (fs.readFileSync(queue, 'utf8').trim() === '' ? true : undefined));
     expect(agentLog).toMatch(/retrying in/);
   }, 60_000);
+
+  it('simulates agents through the same protocol code over mutual TLS; restart is recorded, not carried out', async () => {
+    const simulation = await simulate({ server: url, token: await enrollment({ maxUses: 3 }), count: 3, ca: fs.readFileSync(caFile, 'utf8'), waitSeconds: 5 });
+    try {
+      const ids = (await api<{ items: { id: string; name: string }[] }>('GET', '/api/v1/devices?search=sim-&limit=50')).json.items.map((d) => d.id);
+      expect(ids).toHaveLength(3);
+      const response = await api<{ command: { id: string; deviceCount: number } }>('POST', '/api/v1/commands', {
+        type: 'restart',
+        params: {},
+        target: { deviceIds: ids },
+      });
+      expect(response.json.command.deviceCount).toBe(3);
+      await until('three restarts', async () => (simulation.actions.calls.filter((c) => c.action === 'restart').length === 3 ? true : undefined));
+      const counts = await until('three acknowledgements', async () => {
+        const c = (await api<{ command: { counts: Record<string, number> } }>('GET', `/api/v1/commands/${response.json.command.id}`)).json.command.counts;
+        return c.acknowledged === 3 ? c : undefined;
+      });
+      expect(counts).toEqual({ acknowledged: 3 });
+    } finally {
+      simulation.stop();
+    }
+  });
 });
