@@ -1136,9 +1136,12 @@ async function agentFanout(run) {
       parseJson((await httpRequest(undefined, run.server.base, 'GET', `/api/v1/commands/${commandId}?limit=1`, { token: run.token })).text)?.command?.counts ??
       {};
     await sleep(2000);
+    const failed = simulation.agents.filter((a) => a.totalFailures > 0);
     return {
       agents: n,
       received: received.size,
+      agentFailures: failed.reduce((total, a) => total + a.totalFailures, 0),
+      agentErrorSamples: [...new Set(failed.map((a) => a.lastError))].slice(0, 5),
       ...figures,
       rssMb: memory.rssMb,
       openDescriptors: last,

@@ -183,6 +183,9 @@ export class Agent {
   private readonly runner: CommandRunner;
   readonly log: (message: string) => void;
   failures = 0;
+  /** Every failed round since start, and the last error (simulators and the benchmark report them). */
+  totalFailures = 0;
+  lastError: string | undefined;
 
   constructor(private readonly options: AgentOptions) {
     this.sentHashes = options.sentHashes ?? {};
@@ -246,10 +249,23 @@ export class Agent {
     const wait = this.options.waitSeconds ?? 25;
     const response = await this.options.client.request<{ commands: AgentCommand[] }>('GET', `${PATHS.commands}?wait=${wait}`, undefined, (wait + 30) * 1000);
     const commands = response.status === 200 ? (response.body?.commands ?? []) : [];
+    for (const command of commands) this.options.onCommand?.(command);
+    // Let the rest of this turn's I/O run first (simulators: the other agents' answers are read and
+    // timed before any of them starts executing).
+    if (commands.length) await new Promise((resolve) => setImmediate(resolve));
     for (const command of commands) {
-      this.options.onCommand?.(command);
-      // Delivered again because its result hasn't reached the server yet: never run twice.
-      if (this.options.results.handled(command.id)) continue;
+      // Delivered again because its result hasn't reached the server yet: never run twice. If the
+      // result is no longer here (the server refused it), say so rather than leave the command open.
+      if (this.options.results.handled(command.id)) {
+        if (!this.options.results.pending().some((item) => item.commandId === command.id)) {
+          this.options.results.push(command.id, {
+            status: 'error',
+            error: { code: 'result_lost', message: 'the command ran here but its result could not be delivered' },
+          });
+          await this.flush();
+        }
+        continue;
+      }
       const result = await this.runner.execute(command);
       this.options.results.push(command.id, result);
       this.log(`${command.type} ${command.id}: ${result.status}`);
@@ -270,6 +286,8 @@ export class Agent {
         if ((this.options.waitSeconds ?? 25) === 0 && received === 0) await this.sleep((this.options.pollSeconds ?? 60) * 1000);
       } catch (error) {
         if (this.stopped) break;
+        this.totalFailures++;
+        this.lastError = error instanceof Error ? error.message : String(error);
         const delay = backoffMs(this.failures++, this.options.backoffBaseMs ?? 1000, this.options.backoffCapMs ?? 5 * 60_000);
         this.log(
           `server unreachable or refused (${error instanceof Error ? error.message : String(error)}); retrying in ${Math.round(delay / 100) / 10} s (${this.options.results.size} result(s) queued)`,

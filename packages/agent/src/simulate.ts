@@ -67,7 +67,7 @@ export async function simulate(options: SimulationOptions): Promise<Simulation> 
   const started = Date.now();
   const agents: Agent[] = new Array(options.count);
   const plain = new URL(options.server).protocol === 'http:';
-  const shared = plain ? new http.Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY }) : undefined;
+  const shared = plain ? new http.Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY, maxFreeSockets: Number.POSITIVE_INFINITY }) : undefined;
   let next = 0;
   const worker = async () => {
     while (next < options.count) {

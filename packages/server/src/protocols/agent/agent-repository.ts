@@ -3,6 +3,9 @@ import { sha256 } from '../../core/auth/secrets.js';
 import type { EnrollmentRow } from '../../core/enrollment/enrollment-repository.js';
 import type { AgentDevicesTable, DB } from '../../db/schema.js';
 
+/** A sent command with no result after this long is delivered again. */
+export const REDELIVER_AFTER_MS = 60_000;
+
 export type AgentDeviceRow = Selectable<AgentDevicesTable>;
 
 /** A command ready to go to an agent: its delivery state and what the queue holds for it. */
@@ -70,8 +73,8 @@ export class AgentRepository {
 
   /**
    * What each of these devices should receive now, in queue order: queued and not-now deliveries,
-   * and sent ones whose result hasn't arrived (the agent dedupes by command id, so a lost answer
-   * is simply delivered again). Expired commands never go out.
+   * and sent ones whose result hasn't arrived within a minute (the answer was lost on the way: the
+   * agent dedupes by command id, so it is simply delivered again). Expired commands never go out.
    */
   async pending(deviceIds: readonly string[], now: number, perDevice: number): Promise<PendingCommand[]> {
     if (deviceIds.length === 0) return [];
@@ -88,7 +91,12 @@ export class AgentRepository {
         'commands.expires_at',
       ])
       .where('command_deliveries.device_id', 'in', [...deviceIds])
-      .where('command_deliveries.state', 'in', ['queued', 'not_now', 'sent'])
+      .where((eb) =>
+        eb.or([
+          eb('command_deliveries.state', 'in', ['queued', 'not_now']),
+          eb.and([eb('command_deliveries.state', '=', 'sent'), eb('command_deliveries.sent_at', '<', now - REDELIVER_AFTER_MS)]),
+        ]),
+      )
       .where('commands.expires_at', '>', now)
       .orderBy('command_deliveries.seq')
       .execute();

@@ -100,17 +100,18 @@ export class LongPollRegistry {
         }
       }
       this.pendingWake.clear();
+      // Read every woken device's commands first, then answer them all: answering a slice at a time
+      // lets the first agents' results queue ahead of the next slice's reads (the database serialises them).
+      const found = new Map<string, unknown[]>();
       for (let i = 0; i < batch.length; i += 500) {
         const slice = batch.slice(i, i + 500);
-        let found: Map<string, unknown[]>;
         try {
-          found = await this.options.take(slice.map((w) => w.deviceId));
+          for (const [deviceId, commands] of await this.options.take(slice.map((w) => w.deviceId))) found.set(deviceId, commands);
         } catch (error) {
           this.options.onError?.(error);
-          found = new Map();
         }
-        for (const waiter of slice) waiter.answer(found.get(waiter.deviceId) ?? null);
       }
+      for (const waiter of batch) waiter.answer(found.get(waiter.deviceId) ?? null);
     }
     this.pendingWake = undefined;
   }
