@@ -69,7 +69,21 @@ export class HttpClient {
     if (!this.options.agent) this.agent.destroy();
   }
 
-  request<T>(method: string, path: string, body?: unknown, timeoutMs = 30_000): Promise<Response<T>> {
+  /**
+   * One call. A kept-alive connection the server closed while it sat idle fails at once with
+   * ECONNRESET on reuse: that (and only that) is retried once on a fresh connection.
+   */
+  async request<T>(method: string, path: string, body?: unknown, timeoutMs = 30_000): Promise<Response<T>> {
+    try {
+      return await this.attempt<T>(method, path, body, timeoutMs);
+    } catch (error) {
+      if ((error as { reusedSocket?: boolean }).reusedSocket && (error as NodeJS.ErrnoException).code === 'ECONNRESET')
+        return this.attempt<T>(method, path, body, timeoutMs);
+      throw error;
+    }
+  }
+
+  private attempt<T>(method: string, path: string, body: unknown, timeoutMs: number): Promise<Response<T>> {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const headers: Record<string, string> = { accept: 'application/json' };
     if (payload) {
@@ -103,7 +117,10 @@ export class HttpClient {
         });
       });
       request.setTimeout(timeoutMs, () => request.destroy(new Error(`${method} ${path}: no answer within ${Math.round(timeoutMs / 1000)} s`)));
-      request.on('error', reject);
+      request.on('error', (error) => {
+        // Only a request that went out on a reused connection may be retried (see request()).
+        reject(Object.assign(error, { reusedSocket: request.reusedSocket }));
+      });
       request.end(payload);
     });
   }
