@@ -272,6 +272,22 @@ for (const database of TEST_DATABASES) {
       expect(await ctx.commands.delivery(a.deviceId, wipe)).toMatchObject({ state: 'error' });
     });
 
+    it('renews: a new certificate for the same device, and the old one stops working', async () => {
+      const token = await enrollmentToken();
+      const d = (await enroll(token, await csr(), 'delta')).json();
+      const renewed = await app.inject({ method: 'POST', url: '/agent/v1/renew', headers: header(d.certificate), payload: { csr: await csr() } });
+      expect(renewed.statusCode).toBe(200);
+      expect(renewed.json().deviceId).toBe(d.deviceId);
+      const fresh = await buildAppForTests(ctx);
+      try {
+        expect((await fresh.inject({ method: 'GET', url: '/agent/v1/commands?wait=0', headers: header(renewed.json().certificate) })).statusCode).toBe(204);
+        const old = await fresh.inject({ method: 'GET', url: '/agent/v1/commands?wait=0', headers: header(d.certificate) });
+        expect(old.json().error.code).toBe('device_identity_invalid');
+      } finally {
+        await fresh.close();
+      }
+    });
+
     it('refuses a retired device’s certificate', async () => {
       const token = await enrollmentToken();
       const c = (await enroll(token, await csr(), 'gamma')).json();
