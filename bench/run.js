@@ -1105,7 +1105,7 @@ async function agentFanout(run) {
         return 0;
       }
     };
-    const deadline = Date.now() + 120_000;
+    const deadline = Date.now() + Math.max(120_000, n * 20);
     let last = -1;
     let stableSince = Date.now();
     while (Date.now() < deadline) {

@@ -164,6 +164,8 @@ export interface AgentOptions {
   backoffBaseMs?: number;
   backoffCapMs?: number;
   log?: (message: string) => void;
+  /** Check in when the loop starts (default); a simulator that just enrolled has nothing new to say. */
+  checkinAtStart?: boolean;
   /** Called with every command as it arrives (simulators measure delivery time with it). */
   onCommand?: (command: AgentCommand) => void;
 }
@@ -189,6 +191,10 @@ export class Agent {
 
   constructor(private readonly options: AgentOptions) {
     this.sentHashes = options.sentHashes ?? {};
+    if (options.checkinAtStart === false) {
+      this.inventoryDue = false;
+      this.lastCheckin = Date.now();
+    }
     this.log = options.log ?? (() => {});
     this.runner = new CommandRunner(
       options.actions,

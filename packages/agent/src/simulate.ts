@@ -93,16 +93,18 @@ export async function simulate(options: SimulationOptions): Promise<Simulation> 
         virtual: true,
         sentHashes: enrolled.sentHashes,
         waitSeconds: options.waitSeconds ?? 25,
+        checkinAtStart: false,
         backoffBaseMs: 500,
         backoffCapMs: 10_000,
         ...(options.onCommand ? { onCommand: (command: AgentCommand) => options.onCommand?.(index, command, Date.now()) } : {}),
       });
+      // Long polling starts as soon as each agent is enrolled, so the fleet's connections open over the enrollment, not at once.
+      void agents[index].run();
       if ((index + 1) % 1000 === 0) options.log?.(`${index + 1} agents enrolled`);
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 16, options.count) }, worker));
   const enrolledMs = Date.now() - started;
-  for (const agent of agents) void agent.run();
   return {
     agents,
     actions,
