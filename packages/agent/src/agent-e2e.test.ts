@@ -207,6 +207,10 @@ describe('steward-agent against steward serve, on this machine', () => {
     expect(inventory.apps.map((a) => a.identifier)).toContain('dpkg');
     expect(inventory.users.map((u) => u.name)).toContain('root');
     expect(typeof inventory.security.firewall).toBe('object');
+    // Over TLS without a client certificate: refused.
+    const anonymous = await api<{ error: { code: string } }>('POST', '/agent/v1/checkin', { agentVersion: '1', inventory: { sections: {}, hashes: {} } });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.json.error.code).toBe('device_identity_required');
   });
 
   it('runs a script for real: output and exit code come back', async () => {
