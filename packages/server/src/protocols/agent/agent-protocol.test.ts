@@ -288,6 +288,18 @@ for (const database of TEST_DATABASES) {
       }
     });
 
+    it('a closing server answers open long polls at once instead of waiting for them', async () => {
+      const fresh = await buildAppForTests(ctx);
+      const adapter = fresh.adapters.list.find((x) => x.channel === 'agent') as AgentAdapter;
+      const polling = fresh.inject({ method: 'GET', url: '/agent/v1/commands?wait=60', headers: header(b.certificate) });
+      for (let i = 0; i < 100 && adapter.waiting === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(adapter.waiting).toBe(1);
+      const started = Date.now();
+      await fresh.close();
+      expect((await polling).statusCode).toBe(204);
+      expect(Date.now() - started).toBeLessThan(5000);
+    });
+
     it('refuses a retired device’s certificate', async () => {
       const token = await enrollmentToken();
       const c = (await enroll(token, await csr(), 'gamma')).json();

@@ -38,6 +38,9 @@ export function agentRoutes(deps: { service: AgentService; verifier: AgentIdenti
   const hide = { hide: true, tags: ['agent'] };
 
   return (app, ctx) => {
+    // A closing server waits for open requests: answer the long polls (empty) so it closes at once.
+    app.addHook('preClose', async () => polls.close());
+
     // Public information: an agent enrolling with --ca-fingerprint fetches it, checks its hash, then pins it.
     app.get(AGENT_PATHS.ca, { config: { auth: 'public' }, schema: hide }, async (_request, reply) =>
       reply.header('cache-control', 'no-store').send({ certificate: ctx.ca.certificatePem }),
