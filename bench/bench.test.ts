@@ -188,6 +188,22 @@ describe('npm run bench (quick)', () => {
     expect(sync.targets?.map((t) => t.metric)).toEqual(['reportsPerSecond', 'p95Ms']);
   });
 
+  it('long-polls a small simulated agent fleet and times one command to all of it', { timeout: 60_000 }, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'steward-bench-test-'));
+    resultDirs.push(dir);
+    const agents = 20;
+    const args = [RUNNER, '--quick', '--scenario', 'agent-fanout', '--agents', String(agents), '--results', dir];
+    await run(process.execPath, args, { cwd: ROOT, timeout: 50_000, maxBuffer: 4 * 1024 * 1024 });
+    const result = read(dir, 'agent-fanout-sqlite.json');
+    const f = result.figures as Record<string, unknown>;
+    expect(f.received).toBe(agents);
+    expect(f.deviceCount).toBe(agents);
+    expect(f.agentFailures).toBe(0);
+    for (const key of ['p50Ms', 'p95Ms', 'rssMb']) expect(positive(f[key])).toBe(true);
+    expect(result.targets?.map((t) => t.metric)).toEqual(['p95Ms', 'rssMb']);
+    expect(fs.readFileSync(path.join(dir, 'SUMMARY.md'), 'utf8')).toContain(`| agent-fanout | sqlite | ${agents} |`);
+  });
+
   it('measures every scenario on SQLite', { timeout: 60_000 }, async () => {
     const { dir, stdout } = await quickRun();
     expect(stdout).toContain('Summary (sqlite, 300 devices)');

@@ -48,7 +48,9 @@ const FOUNDATION_SCENARIOS = ['idle-memory', 'device-list', 'device-search', 'en
 const APPLE_SCENARIOS = ['apple-enroll', 'apple-memory', 'apple-commands'];
 const WINDOWS_SCENARIOS = ['windows-enroll', 'windows-sessions'];
 const ANDROID_SCENARIOS = ['android-sync'];
-const SCENARIOS = [...FOUNDATION_SCENARIOS, ...APPLE_SCENARIOS, ...WINDOWS_SCENARIOS, ...ANDROID_SCENARIOS];
+/** The Steward agent: simulated agents enrolled through the protocol and long polling a server of their own. */
+const AGENT_SCENARIOS = ['agent-fanout'];
+const SCENARIOS = [...FOUNDATION_SCENARIOS, ...APPLE_SCENARIOS, ...WINDOWS_SCENARIOS, ...ANDROID_SCENARIOS, ...AGENT_SCENARIOS];
 
 /** Each scenario's targets; the first is the headline. `null`: an informational figure with no target. */
 const TARGETS = {
@@ -83,6 +85,10 @@ const TARGETS = {
     { metric: 'reportsPerSecond', op: '>=', value: 200, unit: '/s', description: 'at least 200 Pub/Sub status reports per second applied to inventory' },
     { metric: 'p95Ms', op: '<', value: 250, unit: 'ms', description: 'p95 of a Pub/Sub push under 250 ms' },
   ],
+  'agent-fanout': [
+    { metric: 'p95Ms', op: '<=', value: 2000, unit: 'ms', description: 'a command reaches 95 % of the long-polling agents within 2 s of being enqueued' },
+    { metric: 'rssMb', op: '<=', value: 300, unit: 'MB', description: 'server RSS holding every agent’s open long poll at most 300 MB' },
+  ],
   'apple-commands': [
     { metric: 'cpuMsPerRequest', op: '<=', value: 0.5, unit: 'ms', description: 'server CPU per MDM request (signature, queue, result) at most 0.5 ms' },
     { metric: 'roundTripsPerSecond', op: '>=', value: 1000, unit: '/s', description: 'at least 1,000 command round trips per second end to end' },
@@ -110,6 +116,7 @@ function parseOptions(argv) {
     options: {
       scenario: { type: 'string', multiple: true },
       devices: { type: 'string' },
+      agents: { type: 'string' },
       'database-url': { type: 'string' },
       results: { type: 'string' },
       quick: { type: 'boolean', default: false },
@@ -119,7 +126,7 @@ function parseOptions(argv) {
   });
   if (values.help) {
     process.stdout.write(
-      'usage: node bench/run.js [--scenario NAME]... [--devices N] [--database-url URL] [--results DIR] [--quick]\n' +
+      'usage: node bench/run.js [--scenario NAME]... [--devices N] [--agents N] [--database-url URL] [--results DIR] [--quick]\n' +
         `scenarios: ${SCENARIOS.join(', ')} (default: all)\n`,
     );
     process.exit(0);
@@ -130,6 +137,9 @@ function parseOptions(argv) {
   // The Apple fleet is enrolled through the protocol, device by device: 10,000 unless told.
   const appleDevices = values.devices === undefined ? 10_000 : devices;
   if (!Number.isInteger(devices) || devices < 1) throw new UsageError(`--devices must be a positive integer, got "${values.devices}"`);
+  // Agents hold one open connection each, on both sides: 10,000 unless told (the fd limit must allow it).
+  const agents = values.agents === undefined ? (values.devices === undefined ? (values.quick ? 100 : 10_000) : devices) : Number(values.agents);
+  if (!Number.isInteger(agents) || agents < 1) throw new UsageError(`--agents must be a positive integer, got "${values.agents}"`);
   const databaseUrl = values['database-url'];
   if (databaseUrl !== undefined && !/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl))
     throw new UsageError('--database-url must be sqlite:<file> or postgres://…');
@@ -138,6 +148,7 @@ function parseOptions(argv) {
     scenarios: requested.length ? SCENARIOS.filter((s) => requested.includes(s)) : SCENARIOS,
     devices,
     appleDevices,
+    agents,
     databaseUrl,
     resultsDir: path.resolve(values.results ?? path.join(ROOT, 'bench/results')),
     quick,
@@ -564,6 +575,14 @@ async function ticksPerSecond() {
     clockTicks = 100;
   }
   return clockTicks;
+}
+
+async function fdLimit() {
+  try {
+    return (await execFileAsync('sh', ['-c', 'ulimit -n'])).stdout.trim();
+  } catch {
+    return 'unknown';
+  }
 }
 
 function memoryMb(pid) {
@@ -1277,8 +1296,115 @@ async function complianceEval(run) {
   }
 }
 
+/**
+ * N simulated agents (packages/agent's simulator, the real protocol code) enroll and long-poll; once
+ * the server holds all N polls its RSS is read, then one command is enqueued for the whole fleet and
+ * the time until each agent has it is measured on this process's clock (the simulator runs here).
+ * The agents speak plain HTTP with their certificate in the trusted-proxy header (RFC 9440), as behind
+ * a TLS-terminating proxy: TLS handshakes would measure OpenSSL, not Steward.
+ */
+async function agentFanout(run) {
+  const { simulate } = await import('../packages/agent/dist/simulate.js');
+  const n = run.devices;
+  const group = parseJson(
+    (await httpRequest(undefined, run.server.base, 'POST', '/api/v1/groups', { token: run.token, body: { name: 'bench agents', kind: 'static' } })).text,
+  );
+  const enrollment = parseJson(
+    (
+      await httpRequest(undefined, run.server.base, 'POST', '/api/v1/enrollments', {
+        token: run.token,
+        body: { name: 'bench agents', platform: 'agent', ownership: 'corporate', groupId: group.id, maxUses: n + 10 },
+      })
+    ).text,
+  );
+  const enrollToken = enrollment.url.split('/').at(-1);
+  const received = new Map();
+  let commandId;
+  let enqueuedAt = 0;
+  const enrollStarted = performance.now();
+  const cpuBefore = cpuTicks(run.server.pid);
+  const simulation = await simulate({
+    server: run.server.base,
+    token: enrollToken,
+    count: n,
+    proxyCertHeader: 'client-cert',
+    waitSeconds: 60,
+    concurrency: 16,
+    log: (line) => run.log(`  ${line}`),
+    onCommand: (index, command, at) => {
+      // The only command of the scenario; it may arrive before POST /api/v1/commands has answered.
+      if (command.type === 'lock_screen' && !received.has(index)) received.set(index, at - enqueuedAt);
+    },
+  });
+  const enrollMs = performance.now() - enrollStarted;
+  const ticks = await ticksPerSecond();
+  const enrollCpu = (cpuTicks(run.server.pid) - cpuBefore) / ticks;
+  run.log(`  ${n.toLocaleString('en')} agents enrolled in ${fmt(enrollMs / 1000)} s (${fmt((enrollCpu * 1000) / n)} ms server CPU each)`);
+  try {
+    // Every agent checks in, then opens its long poll: wait until the server holds them all (its open sockets).
+    const sockets = () => {
+      try {
+        return fs.readdirSync(`/proc/${run.server.pid}/fd`).length;
+      } catch {
+        return 0;
+      }
+    };
+    const deadline = Date.now() + Math.max(120_000, n * 20);
+    let last = -1;
+    let stableSince = Date.now();
+    while (Date.now() < deadline) {
+      const now = sockets();
+      if (now !== last) stableSince = Date.now();
+      last = now;
+      if (now >= n && Date.now() - stableSince > 2000) break;
+      await sleep(250);
+    }
+    await sleep(1000);
+    const memory = memoryMb(run.server.pid);
+    run.log(`  holding ${last.toLocaleString('en')} open descriptors: RSS ${fmt(memory.rssMb)} MB`);
+
+    // Polls opened in the last few seconds keep waiting; enqueue while all are open.
+    enqueuedAt = Date.now();
+    const response = await httpRequest(undefined, run.server.base, 'POST', '/api/v1/commands', {
+      token: run.token,
+      body: { type: 'lock', params: {}, target: { groupId: group.id } },
+    });
+    const enqueueMs = Date.now() - enqueuedAt;
+    const body = parseJson(response.text);
+    commandId = body.command?.id;
+    const waitUntil = Date.now() + 60_000;
+    while (received.size < n && Date.now() < waitUntil) await sleep(50);
+    const latencies = [...received.values()];
+    const figures = stats(latencies);
+    const acknowledged = async () =>
+      parseJson((await httpRequest(undefined, run.server.base, 'GET', `/api/v1/commands/${commandId}?limit=1`, { token: run.token })).text)?.command?.counts ??
+      {};
+    await sleep(2000);
+    const failed = simulation.agents.filter((a) => a.totalFailures > 0);
+    return {
+      agents: n,
+      received: received.size,
+      agentFailures: failed.reduce((total, a) => total + a.totalFailures, 0),
+      agentErrorSamples: [...new Set(failed.map((a) => a.lastError))].slice(0, 5),
+      ...figures,
+      rssMb: memory.rssMb,
+      openDescriptors: last,
+      enqueueMs,
+      deviceCount: body.command?.deviceCount ?? null,
+      counts: await acknowledged(),
+      enrollSeconds: round(enrollMs / 1000, 1),
+      enrollServerCpuMsPerAgent: round((enrollCpu * 1000) / n, 2),
+      transport: 'HTTP/1.1 keep-alive, certificate in the trusted-proxy header (RFC 9440)',
+      note: 'latency = when the simulated agent read the command − just before POST /api/v1/commands, same clock',
+    };
+  } finally {
+    simulation.stop();
+  }
+}
+
 const RUNNERS = {
   'compliance-eval': complianceEval,
+  'agent-fanout': agentFanout,
   'idle-memory': idleMemory,
   'device-list': deviceList,
   'device-search': deviceSearch,
@@ -1391,6 +1517,10 @@ function problemsOf(scenario, figures, devices) {
     if (figures.incrementalDevices !== 1000 && devices >= 1000)
       problems.push(`the incremental pass evaluated ${figures.incrementalDevices} devices, expected 1,000`);
   }
+  if (scenario === 'agent-fanout') {
+    if (figures.received !== devices) problems.push(`${figures.received} of ${devices} agents received the command`);
+    if (figures.deviceCount !== devices) problems.push(`the command reached ${figures.deviceCount} devices, expected ${devices}`);
+  }
   return problems;
 }
 
@@ -1412,6 +1542,8 @@ function describe(scenario, figures) {
       return `RSS ${fmt(figures.rssAtCheckpointMb)} MB at ${figures.checkpointDevices?.toLocaleString('en')} devices, ${fmt(figures.rssAtFleetMb)} MB at ${figures.fleetDevices?.toLocaleString('en')}: ×${figures.rssRatio}`;
     case 'android-sync':
       return `${fmt(figures.reportsPerSecond)} status reports/s (p50 ${fmt(figures.p50Ms)} ms, p95 ${fmt(figures.p95Ms)} ms); ${fmt(figures.cpuMsPerReport)} ms server CPU per report; ${figures.errors} errors`;
+    case 'agent-fanout':
+      return `${figures.received?.toLocaleString('en')} of ${figures.agents?.toLocaleString('en')} agents had the command: p95 ${fmt(figures.p95Ms)} ms (p50 ${fmt(figures.p50Ms)}, p99 ${fmt(figures.p99Ms)}, max ${fmt(figures.maxMs)}); server RSS ${fmt(figures.rssMb)} MB holding the polls`;
     case 'apple-commands':
       return `${fmt(figures.roundTripsPerSecond)} round trips/s; ${fmt(figures.cpuMsPerRequest)} ms server CPU per MDM request (${fmt(figures.requestsPerServerCpuSecond)} req per CPU-s); Idle only ${fmt(figures.idle.cpuMsPerRequest)} ms; ${figures.errors} errors`;
     case 'windows-enroll':
@@ -1696,6 +1828,24 @@ async function main() {
       );
       await setup.server.stop();
       log(`\nSummary (${database.dialect}, ${n.toLocaleString('en')} devices):`);
+      for (const r of records.slice(first))
+        log(`  ${verdict(r)}  ${r.scenario.padEnd(15)} ${describe(r.scenario, r.figures)}  [target ${targetText(r.targets)}]`);
+    }
+
+    if (options.scenarios.includes('agent-fanout')) {
+      const n = options.agents;
+      const database = await prepareDatabase(options.databaseUrl);
+      cleanups.push(() => database.drop());
+      log(`\nSteward bench: agent-fanout on ${database.dialect}, ${n.toLocaleString('en')} simulated agents${options.quick ? ' (quick)' : ''}`);
+      // Each open long poll is a descriptor in the server and one in this process.
+      if (n > 1000) log(`  (needs ~${(n + 200).toLocaleString('en')} open files per process: ulimit -n is ${await fdLimit()})`);
+      const server = await startServer(database, () => ['--client-cert-header', 'client-cert']);
+      cleanups.push(() => server.stop());
+      const token = await createToken(database);
+      context.database = { dialect: database.dialect, version: database.dialect === 'postgres' ? await postgresVersion(database.url) : null };
+      const first = records.length;
+      await runScenarios(['agent-fanout'], { options, server, token, devices: n, log }, { serverStartupMs: server.startupMs }, database.dialect);
+      await server.stop();
       for (const r of records.slice(first))
         log(`  ${verdict(r)}  ${r.scenario.padEnd(15)} ${describe(r.scenario, r.figures)}  [target ${targetText(r.targets)}]`);
     }

@@ -45,6 +45,15 @@ const PUBLIC_ROUTES = new Set([
   // callback URL when an admin started the sign-up.
   'POST /android/pubsub',
   'GET /android/signup-callback',
+  // The Steward agent: enrollment holds an agent enrollment token (spent once per use) and a CSR;
+  // every other call proves the device with the client certificate Steward's CA issued it at
+  // enrollment (TLS, or a trusted proxy's RFC 9440 header). The CA certificate is public.
+  'GET /agent/v1/ca',
+  'POST /agent/v1/enroll',
+  'POST /agent/v1/renew',
+  'POST /agent/v1/checkin',
+  'GET /agent/v1/commands',
+  'POST /agent/v1/commands/:id/result',
 ]);
 
 const SOME_ID = '0190f5a2-0000-7000-8000-000000000001';

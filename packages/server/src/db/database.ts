@@ -8,6 +8,7 @@ import * as enrollmentApple from './migrations/0002-enrollment-apple.js';
 import * as deviceChannel from './migrations/0003-device-channel.js';
 import * as configurationStates from './migrations/0004-configuration-states.js';
 import * as windows from './migrations/0005-windows.js';
+import * as agent from './migrations/0006-agent.js';
 import * as android from './migrations/0007-android.js';
 import * as complianceReports from './migrations/0009-compliance-reports.js';
 import type { DB } from './schema.js';
@@ -34,6 +35,7 @@ const MIGRATIONS: ReadonlyArray<[string, StewardMigration]> = [
   ['0003-device-channel', deviceChannel],
   ['0004-configuration-states', configurationStates],
   ['0005-windows', windows],
+  ['0006-agent', agent],
   ['0007-android', android],
   ['0009-compliance-reports', complianceReports],
 ];

@@ -231,6 +231,19 @@ export interface WindowsDevicesTable {
   enrolled_at: number;
 }
 
+export interface AgentDevicesTable {
+  device_id: string;
+  enrollment_ref: string | null;
+  cert_fingerprint: string;
+  cert_not_after: number;
+  agent_version: string | null;
+  os_family: string;
+  /** JSON: inventory section name → hash of what the agent last reported. */
+  inventory_hashes: string;
+  enrolled_at: number;
+  last_checkin_at: number | null;
+}
+
 export interface AppleCommandsTable {
   device_id: string;
   command_uuid: string;
@@ -549,4 +562,5 @@ export interface DB {
   compliance_dirty: ComplianceDirtyTable;
   compliance_snapshots: ComplianceSnapshotsTable;
   report_schedules: ReportSchedulesTable;
+  agent_devices: AgentDevicesTable;
 }

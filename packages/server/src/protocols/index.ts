@@ -3,6 +3,7 @@ import type { RouteModule } from '../api/route-config.js';
 import type { Context } from '../context.js';
 import type { JobHandler, PeriodicJob } from '../workers/job-runner.js';
 import type { PlatformAdapter } from './adapter.js';
+import { createAgentAdapter } from './agent/adapter.js';
 import { createAndroidAdapter } from './android/adapter.js';
 import { createAppleAdapter } from './apple/adapter.js';
 import { createWindowsAdapter } from './windows/adapter.js';
@@ -22,7 +23,7 @@ export interface Adapters {
 
 /** Builds every protocol adapter once per process; the core never imports them. */
 export function createAdapters(ctx: Context, log: FastifyBaseLogger): Adapters {
-  const list: PlatformAdapter[] = [createAppleAdapter(ctx, log), createWindowsAdapter(ctx, log), createAndroidAdapter(ctx, log)];
+  const list: PlatformAdapter[] = [createAppleAdapter(ctx, log), createWindowsAdapter(ctx, log), createAndroidAdapter(ctx, log), createAgentAdapter(ctx, log)];
   return {
     list,
     routes: list.flatMap((a) => a.routes),

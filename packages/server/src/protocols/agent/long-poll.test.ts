@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { LongPollRegistry } from './long-poll.js';
+
+/** A queue per device that `take` drains, counting reads. */
+function fakeQueue() {
+  const queued = new Map<string, string[]>();
+  let reads = 0;
+  let gate: Promise<void> | undefined;
+  return {
+    queued,
+    get reads() {
+      return reads;
+    },
+    hold(promise: Promise<void>) {
+      gate = promise;
+    },
+    async take(deviceIds: readonly string[]) {
+      reads++;
+      const held = gate;
+      gate = undefined;
+      // The read happens now; a held answer arrives later (as a slow database query would).
+      const out = new Map<string, unknown[]>();
+      for (const id of deviceIds) {
+        const list = queued.get(id) ?? [];
+        if (list.length) out.set(id, list.splice(0));
+      }
+      if (held) await held;
+      return out;
+    },
+  };
+}
+
+describe('long-poll registry', () => {
+  it('answers at once when something is queued, else on wake, else empty at the deadline (one sweep)', async () => {
+    const queue = fakeQueue();
+    const registry = new LongPollRegistry({ take: (ids) => queue.take(ids), sweepEveryMs: 10 });
+    queue.queued.set('a', ['c1']);
+    expect(await registry.wait('a', 10_000, () => false)).toEqual(['c1']);
+    const waiting = registry.wait('a', 10_000, () => false);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(registry.size).toBe(1);
+    queue.queued.set('a', ['c2']);
+    registry.wake(['a', 'nobody']);
+    expect(await waiting).toEqual(['c2']);
+    expect(registry.size).toBe(0);
+    const started = Date.now();
+    expect(await registry.wait('a', 50, () => false)).toBeNull();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+    registry.close();
+  });
+
+  it('does not lose a wake-up that arrives while the poll is still reading the queue', async () => {
+    const queue = fakeQueue();
+    const registry = new LongPollRegistry({ take: (ids) => queue.take(ids), sweepEveryMs: 1000 });
+    let release!: () => void;
+    queue.hold(
+      new Promise<void>((r) => {
+        release = r;
+      }),
+    );
+    const waiting = registry.wait('a', 10_000, () => false);
+    // The command lands after the poll read an empty queue but before it started waiting.
+    await new Promise((r) => setTimeout(r, 5));
+    queue.queued.set('a', ['late']);
+    registry.wake(['a']);
+    release();
+    expect(await waiting).toEqual(['late']);
+    expect(queue.reads).toBe(2);
+    registry.close();
+  });
+
+  it('ends an older poll of the same device, forgets closed sockets, batches wake-ups', async () => {
+    const queue = fakeQueue();
+    const registry = new LongPollRegistry({ take: (ids) => queue.take(ids), sweepEveryMs: 10 });
+    const first = registry.wait('a', 10_000, () => false);
+    await new Promise((r) => setTimeout(r, 5));
+    const second = registry.wait('a', 10_000, () => false);
+    expect(await first).toBeNull();
+    let closed = false;
+    const gone = registry.wait('b', 10_000, () => closed);
+    await new Promise((r) => setTimeout(r, 5));
+    closed = true;
+    expect(await gone).toBeNull();
+    const many = Array.from({ length: 1200 }, (_, i) => `d${i}`);
+    const polls = many.map((id) => registry.wait(id, 10_000, () => false));
+    await new Promise((r) => setTimeout(r, 20));
+    for (const id of [...many, 'a']) queue.queued.set(id, [`for-${id}`]);
+    const before = queue.reads;
+    registry.wake([...many, 'a']);
+    expect((await Promise.all(polls)).every((answer, i) => JSON.stringify(answer) === JSON.stringify([`for-d${i}`]))).toBe(true);
+    expect(await second).toEqual(['for-a']);
+    // 1,201 devices woken together: three reads of up to 500, not 1,201.
+    expect(queue.reads - before).toBe(3);
+    registry.close();
+  });
+});
