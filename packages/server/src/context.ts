@@ -6,6 +6,7 @@ import { DeviceRepository } from './core/devices/device-repository.js';
 import { EnrollmentRepository } from './core/enrollment/enrollment-repository.js';
 import { GroupRepository } from './core/groups/group-repository.js';
 import { JobQueue } from './core/jobs/job-queue.js';
+import { PolicyRepository } from './core/policies/policy-repository.js';
 import { SettingsRepository } from './core/settings/settings-repository.js';
 import { SetupService } from './core/users/setup-service.js';
 import { UserRepository } from './core/users/user-repository.js';
@@ -29,6 +30,7 @@ export interface Context {
   readonly commands: CommandQueue;
   readonly jobs: JobQueue;
   readonly enrollments: EnrollmentRepository;
+  readonly policies: PolicyRepository;
   close(): Promise<void>;
 }
 
@@ -68,6 +70,7 @@ export async function createContext(config: Config, options: { migrate?: boolean
       commands: new CommandQueue(db, dialect),
       jobs: new JobQueue(db, dialect),
       enrollments: new EnrollmentRepository(db, box),
+      policies: new PolicyRepository(db, dialect),
       close: () => database.close(),
     });
   } catch (error) {

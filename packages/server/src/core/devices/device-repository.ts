@@ -1,5 +1,6 @@
 import { type Kysely, type Selectable, type SqlBool, sql } from 'kysely';
 import type { Dialect } from '../../db/database.js';
+import { markDirty } from '../policies/dirty.js';
 import type { DB, DevicesTable } from '../../db/schema.js';
 import { uuidv7 } from '../ids.js';
 import { type DeviceFilter, deviceFilterExpression, isEmptyFilter } from './device-filter.js';
@@ -88,6 +89,7 @@ export class DeviceRepository {
       updated_at: now,
     };
     await db.insertInto('devices').values(row).execute();
+    if (state === 'enrolled') await markDirty(db, [row.id], now);
     return row;
   }
 
@@ -182,6 +184,8 @@ export class DeviceRepository {
       })
       .where('id', '=', id)
       .execute();
+    // Ownership and the assigned user change what a device's policy translates to.
+    if (changes.ownership !== undefined || changes.assignedUser !== undefined) await markDirty(db, [id]);
   }
 
   async setEnrollmentState(id: string, state: EnrollmentState, db: Kysely<DB> = this.db): Promise<void> {
@@ -191,6 +195,7 @@ export class DeviceRepository {
       .set({ enrollment_state: state, updated_at: now, ...(state === 'enrolled' ? { enrolled_at: now } : {}) })
       .where('id', '=', id)
       .execute();
+    if (state === 'enrolled') await markDirty(db, [id], now);
   }
 
   /** Removes the device with its command history (deliveries carry no foreign key; see the migration). */
@@ -207,9 +212,15 @@ export class DeviceRepository {
 
   /** Stores reported inventory: typed columns where they exist, the rest merged into the JSON. */
   async applyInventory(id: string, update: InventoryUpdate, db: Kysely<DB> = this.db): Promise<void> {
-    const current = await db.selectFrom('devices').select(['inventory']).where('id', '=', id).executeTakeFirst();
+    const current = await db.selectFrom('devices').select(['inventory', 'ownership']).where('id', '=', id).executeTakeFirst();
     if (!current) return;
-    const facts = { ...(JSON.parse(current.inventory) as Record<string, unknown>), ...(update.facts ?? {}) };
+    const reported = { ...(update.facts ?? {}) };
+    // BYOD, enforced here for every channel: no location and no list of the owner's own apps is kept for a personal device.
+    if (current.ownership === 'personal') {
+      delete reported.location;
+      delete reported.apps;
+    }
+    const facts = { ...(JSON.parse(current.inventory) as Record<string, unknown>), ...reported };
     const now = Date.now();
     await db
       .updateTable('devices')
@@ -225,5 +236,7 @@ export class DeviceRepository {
       })
       .where('id', '=', id)
       .execute();
+    // What the device reports can change what it should get (smart groups, OS targets, drift): reconcile it.
+    await markDirty(db, [id], now);
   }
 }

@@ -1,0 +1,45 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Context } from '../context.js';
+import { Reconciler } from '../core/policies/reconciler.js';
+import type { Adapters } from '../protocols/index.js';
+import type { JobHandler, PeriodicJob } from './job-runner.js';
+
+/** How often the reconciler looks at the dirty set; changes also wake it at once (`JobQueue.wake`). */
+export const RECONCILE_EVERY_MS = 15_000;
+/** A full pass now and then catches what no event announces (an OS update deadline passing). */
+export const SWEEP_EVERY_MS = 6 * 3_600_000;
+
+/** The reconciler for this process, with the channels' translators and wake-ups. */
+export function createReconciler(ctx: Context, adapters: Adapters | undefined): Reconciler {
+  return new Reconciler(ctx.database.db, ctx.database.dialect, ctx.commands, () => adapters?.translators ?? [], {
+    commandTtlMs: ctx.config.commandTtlSeconds * 1000,
+  });
+}
+
+/**
+ * The reconciler as periodic jobs on the job table, so one node at a time runs it. After each pass
+ * the channels are told about the commands it enqueued (Apple pushes the devices).
+ */
+export function createReconcileJobs(
+  ctx: Context,
+  log: FastifyBaseLogger,
+  adapters: Adapters | undefined,
+): { jobs: Record<string, JobHandler>; periodic: PeriodicJob[] } {
+  const reconciler = createReconciler(ctx, adapters);
+  return {
+    jobs: {
+      'policies.reconcile': async () => {
+        const { commandIds, ...stats } = await reconciler.run();
+        if (stats.commands > 0) log.info(stats, 'reconciled');
+        for (const id of commandIds) await adapters?.commandEnqueued(id).catch((error) => log.warn({ err: error }, 'wake-up failed'));
+      },
+      'policies.sweep': async () => {
+        await ctx.policies.markAll();
+      },
+    },
+    periodic: [
+      { kind: 'policies.reconcile', everyMs: RECONCILE_EVERY_MS },
+      { kind: 'policies.sweep', everyMs: SWEEP_EVERY_MS },
+    ],
+  };
+}
