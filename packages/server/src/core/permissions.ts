@@ -50,6 +50,12 @@ export const PERMISSIONS = Object.freeze({
   'tokens.read': AUDIT,
   'tokens.write': ADMIN,
   'audit.read': AUDIT,
+  'policies.read': ALL,
+  'policies.write': MANAGE,
+  'apps.read': ALL,
+  'apps.write': MANAGE,
+  'os_updates.read': ALL,
+  'os_updates.write': MANAGE,
 } satisfies Record<string, readonly RoleName[]>);
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -162,8 +162,9 @@ export class DesiredStateSnapshot {
   }
 
   /** What one device should have, given the groups it is in. */
-  forDevice(device: DeviceFacts, groupIds: readonly string[]): DeviceDesiredState {
-    const policyIds = new Set<string>();
+  forDevice(device: DeviceFacts, groupIds: readonly string[], extraPolicyIds: readonly string[] = []): DeviceDesiredState {
+    // Previews add a policy the device doesn't have (yet).
+    const policyIds = new Set<string>(extraPolicyIds);
     const profileIds = new Set<string>();
     const assignedApps: Array<{ appId: string; install: AppInstall; configuration: unknown }> = [];
     const targets: OsUpdateTargetRow[] = [];
