@@ -67,7 +67,10 @@ export const appRoutes: RouteModule = (app, ctx) => {
 
   app.get(
     '/api/v1/apps',
-    { config: { auth: 'apps.read' }, schema: { tags: ['apps'], summary: 'The app catalogue', response: { 200: Type.Object({ items: Type.Array(AppSchema) }) } } },
+    {
+      config: { auth: 'apps.read' },
+      schema: { tags: ['apps'], summary: 'The app catalogue', response: { 200: Type.Object({ items: Type.Array(AppSchema) }) } },
+    },
     async () => ({ items: await Promise.all((await ctx.policies.listApps()).map(toApp)) }),
   );
 
@@ -161,7 +164,12 @@ export const appRoutes: RouteModule = (app, ctx) => {
     '/api/v1/apps/:id',
     {
       config: { auth: 'apps.write', action: 'apps.delete' },
-      schema: { tags: ['apps'], summary: 'Remove an app from the catalogue (devices that got it as required remove it)', params: IdParams, response: { 204: Type.Null() } },
+      schema: {
+        tags: ['apps'],
+        summary: 'Remove an app from the catalogue (devices that got it as required remove it)',
+        params: IdParams,
+        response: { 204: Type.Null() },
+      },
     },
     async (request, reply) => {
       const row = await ctx.policies.getApp(request.params.id);
@@ -226,8 +234,19 @@ export const appRoutes: RouteModule = (app, ctx) => {
       const keys = [...new Set([row.platform, row.platform === 'ipados' ? 'ios' : row.platform])].map((p) => `app.${uuidFrom(`${p}:${row.identifier}`)}`);
       const db = ctx.database.db;
       const [counts, items] = await Promise.all([
-        db.selectFrom('configuration_states').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).where('key', 'in', keys).groupBy('state').execute(),
-        db.selectFrom('configuration_states').select(['device_id', 'state', 'reason', 'updated_at']).where('key', 'in', keys).orderBy('updated_at', 'desc').limit(request.query.limit).execute(),
+        db
+          .selectFrom('configuration_states')
+          .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+          .where('key', 'in', keys)
+          .groupBy('state')
+          .execute(),
+        db
+          .selectFrom('configuration_states')
+          .select(['device_id', 'state', 'reason', 'updated_at'])
+          .where('key', 'in', keys)
+          .orderBy('updated_at', 'desc')
+          .limit(request.query.limit)
+          .execute(),
       ]);
       return {
         counts: Object.fromEntries(counts.map((c) => [c.state, Number(c.n)])),

@@ -30,7 +30,10 @@ const toTarget = (row: OsUpdateTargetRow) => ({
 export const osUpdateRoutes: RouteModule = (app, ctx) => {
   app.get(
     '/api/v1/os-updates',
-    { config: { auth: 'os_updates.read' }, schema: { tags: ['os-updates'], summary: 'OS update targets', response: { 200: Type.Object({ items: Type.Array(TargetSchema) }) } } },
+    {
+      config: { auth: 'os_updates.read' },
+      schema: { tags: ['os-updates'], summary: 'OS update targets', response: { 200: Type.Object({ items: Type.Array(TargetSchema) }) } },
+    },
     async () => ({ items: (await ctx.policies.listOsTargets()).map(toTarget) }),
   );
 
@@ -107,7 +110,10 @@ export const osUpdateRoutes: RouteModule = (app, ctx) => {
         .where('group_members.group_id', '=', row.group_id)
         .where('devices.platform', '=', row.platform);
       const [total, counts] = await Promise.all([
-        db.selectFrom(members.as('m')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+        db
+          .selectFrom(members.as('m'))
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow(),
         db
           .selectFrom('configuration_states')
           .select(['state', (eb) => eb.fn.countAll<number>().as('n')])

@@ -45,14 +45,22 @@ for (const database of TEST_DATABASES) {
       const base = await call('POST', '/api/v1/policies', {
         name: 'Baseline',
         priority: 50,
-        settings: { passcode: { minLength: 6, maxInactivityMinutes: 10 }, restrictions: { camera: true }, wifi: [{ ssid: 'Corp', security: 'wpa2-personal', password: 'corp-secret' }] },
+        settings: {
+          passcode: { minLength: 6, maxInactivityMinutes: 10 },
+          restrictions: { camera: true },
+          wifi: [{ ssid: 'Corp', security: 'wpa2-personal', password: 'corp-secret' }],
+        },
         groupIds: [group],
       });
       expect(base.statusCode).toBe(201);
       const strict = await call('POST', '/api/v1/policies', {
         name: 'Executives',
         priority: 10,
-        settings: { passcode: { minLength: 8, complexity: 'alphanumeric', maxInactivityMinutes: 5 }, encryption: { required: true }, restrictions: { camera: false, usbStorage: false } },
+        settings: {
+          passcode: { minLength: 8, complexity: 'alphanumeric', maxInactivityMinutes: 5 },
+          encryption: { required: true },
+          restrictions: { camera: false, usbStorage: false },
+        },
       });
       expect(strict.statusCode).toBe(201);
       const assign = await call('PUT', `/api/v1/policies/${strict.json().id}/assignments`, { groupIds: [group] });
@@ -103,7 +111,11 @@ for (const database of TEST_DATABASES) {
       expect(bad.statusCode).toBe(400);
       expect(bad.json().error.code).toBe('invalid_profile');
       expect(bad.json().error.details.problems).toEqual(['PayloadContent[0].PayloadType: "com.example.not-a-payload" is not a payload type Apple documents']);
-      const entity = await call('POST', '/api/v1/profiles', { name: 'XXE', channel: 'apple', content: '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "x">]><plist><dict/></plist>' });
+      const entity = await call('POST', '/api/v1/profiles', {
+        name: 'XXE',
+        channel: 'apple',
+        content: '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "x">]><plist><dict/></plist>',
+      });
       expect(entity.statusCode).toBe(400);
       const good = await call('POST', '/api/v1/profiles', { name: 'AirPrint', channel: 'apple', content: PROFILE('com.apple.airprint'), groupIds: [group] });
       expect(good.statusCode).toBe(201);
@@ -118,22 +130,39 @@ for (const database of TEST_DATABASES) {
       const content = Buffer.from('not really an ipa, but bytes');
       const sha256 = createHash('sha256').update(content).digest('hex');
       const wrong = await call('POST', '/api/v1/apps/packages', {
-        name: 'Field', platform: 'ios', identifier: 'com.example.field', fileName: 'field.ipa', sha256: '0'.repeat(64), content: content.toString('base64'),
+        name: 'Field',
+        platform: 'ios',
+        identifier: 'com.example.field',
+        fileName: 'field.ipa',
+        sha256: '0'.repeat(64),
+        content: content.toString('base64'),
       });
       expect(wrong.json().error.code).toBe('package_hash_mismatch');
       const mismatch = await call('POST', '/api/v1/apps/packages', {
-        name: 'Field', platform: 'windows', identifier: 'com.example.field', fileName: 'field.ipa', sha256, content: content.toString('base64'),
+        name: 'Field',
+        platform: 'windows',
+        identifier: 'com.example.field',
+        fileName: 'field.ipa',
+        sha256,
+        content: content.toString('base64'),
       });
       expect(mismatch.statusCode).toBe(400);
       const pkg = await call('POST', '/api/v1/apps/packages', {
-        name: 'Field', platform: 'ios', identifier: 'com.example.field', fileName: 'field.ipa', sha256, content: content.toString('base64'),
+        name: 'Field',
+        platform: 'ios',
+        identifier: 'com.example.field',
+        fileName: 'field.ipa',
+        sha256,
+        content: content.toString('base64'),
       });
       expect(pkg.statusCode).toBe(201);
       expect(pkg.json()).toMatchObject({ kind: 'package', sha256, size: content.length });
       const download = await call('GET', `/api/v1/apps/${pkg.json().id}/package`);
       expect(download.rawPayload.equals(content)).toBe(true);
 
-      const assigned = await call('PUT', `/api/v1/apps/${store.json().id}/assignments`, { assignments: [{ groupId: group, install: 'required', configuration: { server: 'x' } }] });
+      const assigned = await call('PUT', `/api/v1/apps/${store.json().id}/assignments`, {
+        assignments: [{ groupId: group, install: 'required', configuration: { server: 'x' } }],
+      });
       expect(assigned.statusCode).toBe(200);
       expect(assigned.json().assignments).toEqual([{ groupId: group, install: 'required', configuration: { server: 'x' } }]);
       const badInstall = await call('PUT', `/api/v1/apps/${store.json().id}/assignments`, { assignments: [{ groupId: group, install: 'maybe' }] });
@@ -173,7 +202,9 @@ for (const database of TEST_DATABASES) {
     });
 
     it('BYOD: no location and no app inventory is stored for a personal device', async () => {
-      await h.ctx.devices.applyInventory(personalMac, { facts: { location: { latitude: 1, longitude: 2 }, apps: [{ identifier: 'com.private' }], managedApps: [{ identifier: 'com.work' }] } });
+      await h.ctx.devices.applyInventory(personalMac, {
+        facts: { location: { latitude: 1, longitude: 2 }, apps: [{ identifier: 'com.private' }], managedApps: [{ identifier: 'com.work' }] },
+      });
       const inventory = JSON.parse((await h.ctx.devices.get(personalMac))?.inventory ?? '{}');
       expect(inventory.location).toBeUndefined();
       expect(inventory.apps).toBeUndefined();

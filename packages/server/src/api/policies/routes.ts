@@ -127,7 +127,12 @@ export function toDesired(device: Pick<DeviceFacts, 'platform' | 'channel' | 'ow
     sources: { ...desired.effective.sources },
     translation: hasTranslator
       ? { channel: device.channel, supported: true, payload: desired.translation?.payload ?? null, unsupported: [...(desired.translation?.unsupported ?? [])] }
-      : { channel: device.channel, supported: false, reason: 'unsupported channel: this channel has no policy translator; nothing is sent to it', unsupported: [] },
+      : {
+          channel: device.channel,
+          supported: false,
+          reason: 'unsupported channel: this channel has no policy translator; nothing is sent to it',
+          unsupported: [],
+        },
     profiles: desired.profiles.map((p) => ({ id: p.id, name: p.name, channel: p.channel })),
     apps: desired.apps.map((a) => ({ ...a })),
     osTarget: desired.osTarget ? { minimumVersion: desired.osTarget.minimumVersion, deadline: iso(desired.osTarget.deadline) } : null,
@@ -162,7 +167,14 @@ export const policyRoutes: RouteModule = (app, ctx) => {
     },
     async () => {
       const [rows, assignments] = await Promise.all([ctx.policies.listPolicies(), ctx.policies.allAssignments()]);
-      return { items: rows.map((r) => toPolicy(r, assignments.filter((a) => a.item_type === 'policy' && a.item_id === r.id).map((a) => a.group_id))) };
+      return {
+        items: rows.map((r) =>
+          toPolicy(
+            r,
+            assignments.filter((a) => a.item_type === 'policy' && a.item_id === r.id).map((a) => a.group_id),
+          ),
+        ),
+      };
     },
   );
 
@@ -185,7 +197,13 @@ export const policyRoutes: RouteModule = (app, ctx) => {
         summary: 'Create a policy',
         description: 'Security settings merge strictest-wins across policies; the rest comes from the lowest `priority` (ties: older). See docs/policies.md.',
         body: Type.Object(
-          { name: Name, description: Type.Optional(Description), priority: Type.Optional(Priority), settings: PolicySettings, groupIds: Type.Optional(Type.Array(Uuid, { maxItems: 500 })) },
+          {
+            name: Name,
+            description: Type.Optional(Description),
+            priority: Type.Optional(Priority),
+            settings: PolicySettings,
+            groupIds: Type.Optional(Type.Array(Uuid, { maxItems: 500 })),
+          },
           { additionalProperties: false },
         ),
         response: { 201: PolicySchema },
@@ -197,7 +215,12 @@ export const policyRoutes: RouteModule = (app, ctx) => {
       if (await ctx.policies.findPolicyByName(name)) throw new StewardError('name_taken');
       if (groupIds) await checkGroups(groupIds);
       const row = await ctx.policies.createPolicy({ name, description, settings, priority: priority ?? 100 });
-      if (groupIds?.length) await ctx.policies.setAssignments('policy', row.id, groupIds.map((groupId) => ({ groupId })));
+      if (groupIds?.length)
+        await ctx.policies.setAssignments(
+          'policy',
+          row.id,
+          groupIds.map((groupId) => ({ groupId })),
+        );
       request.auditTarget = { type: 'policy', id: row.id, details: { name, priority: row.priority, settings, groupIds } };
       await kick();
       return reply.code(201).send(toPolicy(row, groupIds ?? []));
@@ -269,7 +292,11 @@ export const policyRoutes: RouteModule = (app, ctx) => {
       request.auditTarget = { type: 'policy', id, details: { groupIds } };
       if (!(await ctx.policies.getPolicy(id))) throw notFound('Policy');
       await checkGroups(groupIds);
-      await ctx.policies.setAssignments('policy', id, groupIds.map((groupId) => ({ groupId })));
+      await ctx.policies.setAssignments(
+        'policy',
+        id,
+        groupIds.map((groupId) => ({ groupId })),
+      );
       await kick();
       return { groupIds };
     },
@@ -330,7 +357,8 @@ export const policyRoutes: RouteModule = (app, ctx) => {
       config: { auth: 'policies.read' },
       schema: {
         tags: ['policies'],
-        summary: 'A device’s effective policy: merged settings with the source of each value, raw profiles, the channel’s translation, apps, OS target and states',
+        summary:
+          'A device’s effective policy: merged settings with the source of each value, raw profiles, the channel’s translation, apps, OS target and states',
         params: IdParams,
         response: { 200: Type.Intersect([Type.Object({ deviceId: Uuid, states: Type.Array(StateSchema) }), DesiredSchema]) },
       },
@@ -379,7 +407,14 @@ export const policyRoutes: RouteModule = (app, ctx) => {
     },
     async () => {
       const [rows, assignments] = await Promise.all([ctx.policies.listProfiles(), ctx.policies.allAssignments()]);
-      return { items: rows.map((r) => toProfile(r, assignments.filter((a) => a.item_type === 'profile' && a.item_id === r.id).map((a) => a.group_id))) };
+      return {
+        items: rows.map((r) =>
+          toProfile(
+            r,
+            assignments.filter((a) => a.item_type === 'profile' && a.item_id === r.id).map((a) => a.group_id),
+          ),
+        ),
+      };
     },
   );
 
@@ -401,7 +436,12 @@ export const policyRoutes: RouteModule = (app, ctx) => {
         tags: ['profiles'],
         summary: 'Upload a raw platform profile (.mobileconfig XML, SyncML, AMAPI JSON, …), checked by its channel',
         body: Type.Object(
-          { name: Name, channel: ChannelSchema, content: Type.String({ minLength: 1, maxLength: 512 * 1024 }), groupIds: Type.Optional(Type.Array(Uuid, { maxItems: 500 })) },
+          {
+            name: Name,
+            channel: ChannelSchema,
+            content: Type.String({ minLength: 1, maxLength: 512 * 1024 }),
+            groupIds: Type.Optional(Type.Array(Uuid, { maxItems: 500 })),
+          },
           { additionalProperties: false },
         ),
         response: { 201: ProfileSchema },
@@ -414,7 +454,12 @@ export const policyRoutes: RouteModule = (app, ctx) => {
       if (groupIds) await checkGroups(groupIds);
       const checked = checkProfile(channel, content);
       const row = await ctx.policies.createProfile({ name, channel, content, ...checked });
-      if (groupIds?.length) await ctx.policies.setAssignments('profile', row.id, groupIds.map((groupId) => ({ groupId })));
+      if (groupIds?.length)
+        await ctx.policies.setAssignments(
+          'profile',
+          row.id,
+          groupIds.map((groupId) => ({ groupId })),
+        );
       request.auditTarget = { type: 'profile', id: row.id, details: { name, channel, identifier: row.identifier, groupIds } };
       await kick();
       return reply.code(201).send(toProfile(row, groupIds ?? []));
@@ -429,7 +474,10 @@ export const policyRoutes: RouteModule = (app, ctx) => {
         tags: ['profiles'],
         summary: 'Rename a raw profile or replace its content',
         params: IdParams,
-        body: Type.Object({ name: Type.Optional(Name), content: Type.Optional(Type.String({ minLength: 1, maxLength: 512 * 1024 })) }, { additionalProperties: false, minProperties: 1 }),
+        body: Type.Object(
+          { name: Type.Optional(Name), content: Type.Optional(Type.String({ minLength: 1, maxLength: 512 * 1024 })) },
+          { additionalProperties: false, minProperties: 1 },
+        ),
         response: { 200: ProfileSchema },
       },
     },
@@ -471,7 +519,13 @@ export const policyRoutes: RouteModule = (app, ctx) => {
     '/api/v1/profiles/:id/assignments',
     {
       config: { auth: 'policies.write', action: 'profiles.assign' },
-      schema: { tags: ['profiles'], summary: 'Set the groups a raw profile is assigned to', params: IdParams, body: Assignments, response: { 200: Assignments } },
+      schema: {
+        tags: ['profiles'],
+        summary: 'Set the groups a raw profile is assigned to',
+        params: IdParams,
+        body: Assignments,
+        response: { 200: Assignments },
+      },
     },
     async (request) => {
       const { id } = request.params;
@@ -479,14 +533,25 @@ export const policyRoutes: RouteModule = (app, ctx) => {
       request.auditTarget = { type: 'profile', id, details: { groupIds } };
       if (!(await ctx.policies.getProfile(id))) throw notFound('Profile');
       await checkGroups(groupIds);
-      await ctx.policies.setAssignments('profile', id, groupIds.map((groupId) => ({ groupId })));
+      await ctx.policies.setAssignments(
+        'profile',
+        id,
+        groupIds.map((groupId) => ({ groupId })),
+      );
       await kick();
       return { groupIds };
     },
   );
 };
 
-function factsOf(device: { id: string; platform: string; channel: string; ownership: string; assigned_user: string | null; os_version: string | null }): DeviceFacts {
+function factsOf(device: {
+  id: string;
+  platform: string;
+  channel: string;
+  ownership: string;
+  assigned_user: string | null;
+  os_version: string | null;
+}): DeviceFacts {
   return {
     id: device.id,
     platform: device.platform as Platform,

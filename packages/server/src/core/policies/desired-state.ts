@@ -63,7 +63,10 @@ export class DesiredStateSnapshot {
     private readonly policies: ReadonlyMap<string, PolicyInput>,
     private readonly profiles: ReadonlyMap<string, ProfileRow>,
     private readonly apps: ReadonlyMap<string, AppRow>,
-    private readonly byGroup: ReadonlyMap<string, { policies: string[]; profiles: string[]; apps: Array<{ appId: string; install: AppInstall; configuration: unknown }> }>,
+    private readonly byGroup: ReadonlyMap<
+      string,
+      { policies: string[]; profiles: string[]; apps: Array<{ appId: string; install: AppInstall; configuration: unknown }> }
+    >,
     private readonly osTargets: ReadonlyMap<string, OsUpdateTargetRow[]>,
     private readonly translators: ReadonlyMap<string, PolicyTranslator>,
     readonly now: number,
@@ -89,7 +92,11 @@ export class DesiredStateSnapshot {
       if (a.item_type === 'policy') entry.policies.push(a.item_id);
       else if (a.item_type === 'profile') entry.profiles.push(a.item_id);
       else if (a.item_type === 'app')
-        entry.apps.push({ appId: a.item_id, install: (a.install ?? 'required') as AppInstall, configuration: a.configuration ? JSON.parse(a.configuration) : undefined });
+        entry.apps.push({
+          appId: a.item_id,
+          install: (a.install ?? 'required') as AppInstall,
+          configuration: a.configuration ? JSON.parse(a.configuration) : undefined,
+        });
       byGroup.set(a.group_id, entry);
     }
     const osTargets = new Map<string, OsUpdateTargetRow[]>();
@@ -191,7 +198,10 @@ export class DesiredStateSnapshot {
           itemType: 'policy',
           // Compliance's "policy installed" looks the policy up here: the ids of the policies merged into this configuration.
           itemId: effective.policies.map((p) => p.policyId).join(','),
-          name: effective.policies.map((p) => p.policyName).join(' + ').slice(0, 200),
+          name: effective.policies
+            .map((p) => p.policyName)
+            .join(' + ')
+            .slice(0, 200),
           version: t.version,
           presence: 'present',
           command: {

@@ -38,7 +38,12 @@ export class PolicyRepository {
       await db
         .insertInto('reconcile_dirty')
         .columns(['device_id', 'marked_at'])
-        .expression((eb) => eb.selectFrom('group_members').select(['device_id', sql.val(now).as('marked_at')]).where('group_id', '=', groupId))
+        .expression((eb) =>
+          eb
+            .selectFrom('group_members')
+            .select(['device_id', sql.val(now).as('marked_at')])
+            .where('group_id', '=', groupId),
+        )
         .onConflict((oc) => oc.column('device_id').doUpdateSet({ marked_at: now }))
         .execute();
     }
@@ -147,7 +152,10 @@ export class PolicyRepository {
     return row;
   }
 
-  async updateProfile(id: string, changes: { name?: string | undefined; identifier?: string | null; content?: string | undefined; validated?: boolean }): Promise<void> {
+  async updateProfile(
+    id: string,
+    changes: { name?: string | undefined; identifier?: string | null; content?: string | undefined; validated?: boolean },
+  ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx
         .updateTable('profiles')

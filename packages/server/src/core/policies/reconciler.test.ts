@@ -39,14 +39,26 @@ for (const database of TEST_DATABASES) {
     const states = async (deviceId: string) =>
       ctx.database.db.selectFrom('configuration_states').selectAll().where('device_id', '=', deviceId).orderBy('key').execute();
     const totalDeliveries = async () =>
-      Number((await ctx.database.db.selectFrom('command_deliveries').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await ctx.database.db
+            .selectFrom('command_deliveries')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
 
     /** The device answers every command it was sent. */
     const answerAll = async (deviceId: string, outcome: 'acknowledged' | 'error' = 'acknowledged') => {
       for (const d of await deliveries(deviceId)) {
         if (d.state !== 'queued') continue;
         await ctx.commands.markSent(deviceId, d.command_id);
-        await ctx.commands.recordResult(deviceId, d.command_id, outcome, outcome === 'error' ? { ErrorChain: [{ LocalizedDescription: 'Profile rejected' }] } : {});
+        await ctx.commands.recordResult(
+          deviceId,
+          d.command_id,
+          outcome,
+          outcome === 'error' ? { ErrorChain: [{ LocalizedDescription: 'Profile rejected' }] } : {},
+        );
       }
     };
 
@@ -73,7 +85,13 @@ for (const database of TEST_DATABASES) {
         })
       ).id;
       await ctx.policies.setAssignments('policy', policyId, [{ groupId: group }]);
-      const profile = await ctx.policies.createProfile({ name: 'AirPrint', channel: 'apple', identifier: 'com.example.wallpaper', content: RAW, validated: true });
+      const profile = await ctx.policies.createProfile({
+        name: 'AirPrint',
+        channel: 'apple',
+        identifier: 'com.example.wallpaper',
+        content: RAW,
+        validated: true,
+      });
       await ctx.policies.setAssignments('profile', profile.id, [{ groupId: group }]);
       const app = await ctx.policies.createApp({ name: 'Work', platform: 'ios', kind: 'store', identifier: 'com.example.work' });
       await ctx.policies.setAssignments('app', app.id, [{ groupId: group, install: 'required' }]);

@@ -364,7 +364,13 @@ export class Reconciler {
         continue;
       }
       const attempts = state.state === 'failed' && state.reason?.startsWith('removal:') ? state.attempts + 1 : 1;
-      out.push({ deviceId: device.id, item: undefined, state, command, next: { state: 'removing', attempts, reason: null, installed_version: state.installed_version } });
+      out.push({
+        deviceId: device.id,
+        item: undefined,
+        state,
+        command,
+        next: { state: 'removing', attempts, reason: null, installed_version: state.installed_version },
+      });
     }
     return out;
   }

@@ -154,7 +154,10 @@ function translate(settings: PolicySettings, target: TranslationTarget, prefix: 
     else payloads.push({ type: 'com.apple.security.root', name: root.name, keys: { PayloadCertificateFileName: `${root.name}.cer`, PayloadContent: der } });
   }
   if (identityUuid) {
-    no('certificates.identity', "The SCEP payload carries no challenge and Steward's SCEP endpoint issues certificates only with one: the identity certificate is not issued yet.");
+    no(
+      'certificates.identity',
+      "The SCEP payload carries no challenge and Steward's SCEP endpoint issues certificates only with one: the identity certificate is not issued yet.",
+    );
     payloads.push({
       type: 'com.apple.security.scep',
       name: 'Steward identity',
@@ -184,7 +187,9 @@ function translate(settings: PolicySettings, target: TranslationTarget, prefix: 
     else payloads.push(emailPayload(account, target.assignedUser ?? null));
   }
   const filter = settings.webFilter;
-  if (filter && (filter.allow?.length || filter.deny?.length)) {
+  if (filter && (filter.allow?.length || filter.deny?.length) && mac) {
+    no('webFilter', "macOS's built-in web content filter has no allow or deny lists (they are iOS and iPadOS only).");
+  } else if (filter && (filter.allow?.length || filter.deny?.length)) {
     const keys: Payload = { FilterType: 'BuiltIn', AutoFilterEnabled: false };
     if (filter.allow?.length) keys.AllowListBookmarks = filter.allow.map((url) => ({ URL: url, Title: url }));
     if (filter.deny?.length) keys.DenyListURLs = [...filter.deny];
@@ -197,7 +202,8 @@ function translate(settings: PolicySettings, target: TranslationTarget, prefix: 
   }
 
   for (const app of settings.apps ?? []) {
-    if (app.configuration) no(`apps[${app.identifier}].configuration`, 'Managed app configuration is not delivered to Apple devices yet (the app is installed without it).');
+    if (app.configuration)
+      no(`apps[${app.identifier}].configuration`, 'Managed app configuration is not delivered to Apple devices yet (the app is installed without it).');
   }
 
   const identifier = `${prefix}.${target.key ?? 'preview'}`;
