@@ -130,7 +130,8 @@ export function mergePolicies(input: readonly PolicyInput[]): EffectivePolicy {
       }
     }
     for (const app of p.settings.apps ?? []) {
-      const apps = (out.apps ??= []) as AppSetting[];
+      out.apps ??= [];
+      const apps = out.apps as AppSetting[];
       const index = apps.findIndex((a) => a.identifier === app.identifier);
       const current = index >= 0 ? apps[index] : undefined;
       if (!current || APP_RANK[app.install] > APP_RANK[current.install]) {
@@ -155,7 +156,7 @@ export function mergePolicies(input: readonly PolicyInput[]): EffectivePolicy {
         sources['certificates.identity'] = src(p);
       }
       for (const root of s.certificates.trustedRoots ?? []) {
-        const roots = (certs.trustedRoots ??= []);
+        const roots = certs.trustedRoots ?? [];
         if (!roots.some((r) => r.name === root.name)) {
           certs.trustedRoots = [...roots, root];
           sources[`certificates.trustedRoots[${root.name}]`] = src(p);
