@@ -18,7 +18,7 @@ export const PasscodeSettings = Type.Object(
     required: Type.Optional(Type.Boolean()),
     minLength: Type.Optional(Type.Integer({ minimum: 4, maximum: 16 })),
     /** any < numeric < alphanumeric < complex (letters, digits and a symbol). */
-    complexity: Type.Optional(Type.Union(PASSCODE_COMPLEXITIES.map((c) => Type.Literal(c)))),
+    complexity: Type.Optional(Type.Union([Type.Literal('any'), Type.Literal('numeric'), Type.Literal('alphanumeric'), Type.Literal('complex')])),
     maxInactivityMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })),
     /** Failed attempts before the device wipes itself (personal devices: the work data only). */
     maxFailedAttempts: Type.Optional(Type.Integer({ minimum: 2, maximum: 16 })),

@@ -83,7 +83,7 @@ function translate(settings: PolicySettings, target: TranslationTarget, prefix: 
     // iOS and iPadOS encrypt user data with the passcode (Data Protection): requiring encryption means requiring a passcode.
     if (passcode?.required !== false || (encrypt && !mac)) keys.forcePIN = true;
     if (passcode?.minLength !== undefined) keys.minLength = passcode.minLength;
-    switch (passcode?.complexity as string | undefined) {
+    switch (passcode?.complexity) {
       case 'numeric':
         keys.allowSimple = false;
         break;
