@@ -11,3 +11,4 @@ export { buildPlist, parsePlist, parsePlistDict, type PlistDict, type PlistValue
 export { startApnsStandIn, type ApnsStandIn } from './protocols/apple/apns/apns-stand-in.js';
 export { CertificateAuthority } from './pki/certificate-authority.js';
 export * as der from './pki/der.js';
+export { seedDemo, type DemoResult } from './core/policies/demo.js';
