@@ -12,3 +12,5 @@ export { startApnsStandIn, type ApnsStandIn } from './protocols/apple/apns/apns-
 export { CertificateAuthority } from './pki/certificate-authority.js';
 export * as der from './pki/der.js';
 export { seedDemo, type DemoResult } from './core/policies/demo.js';
+export { Reconciler, type ReconcileStats } from './core/policies/reconciler.js';
+export { createApplePolicyTranslator } from './protocols/apple/policy.js';

@@ -55,7 +55,8 @@ export class PolicyRepository {
     await db
       .insertInto('reconcile_dirty')
       .columns(['device_id', 'marked_at'])
-      .expression((eb) => eb.selectFrom('devices').select(['id', sql.val(now).as('marked_at')]))
+      // SQLite needs a WHERE before ON CONFLICT in INSERT … SELECT (or it reads ON as a join).
+      .expression((eb) => eb.selectFrom('devices').select(['id', sql.val(now).as('marked_at')]).where(sql<boolean>`1 = 1`))
       .onConflict((oc) => oc.column('device_id').doUpdateSet({ marked_at: now }))
       .execute();
   }

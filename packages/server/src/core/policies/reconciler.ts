@@ -40,6 +40,8 @@ interface Planned {
   readonly state: StateRow | undefined;
   /** The command to enqueue, or none (state-only change). */
   readonly command: { type: string; params: Record<string, unknown> } | undefined;
+  /** Equal for plans that send the same command (they share one command row). */
+  readonly signature?: string;
   readonly next: Pick<StateRow, 'state' | 'attempts' | 'reason' | 'installed_version'> | 'delete';
 }
 
@@ -73,7 +75,7 @@ export class Reconciler {
     private readonly translators: () => readonly PolicyTranslator[],
     private readonly options: ReconcilerOptions,
   ) {
-    this.batchSize = options.batchSize ?? 500;
+    this.batchSize = options.batchSize ?? 1000;
     this.maxAttempts = options.maxAttempts ?? 3;
   }
 
@@ -137,7 +139,11 @@ export class Reconciler {
       trx.selectFrom('configuration_states').selectAll().where('device_id', 'in', ids).execute(),
     ]);
     const groupsOf = new Map<string, string[]>();
-    for (const m of memberships) groupsOf.set(m.device_id, [...(groupsOf.get(m.device_id) ?? []), m.group_id]);
+    for (const m of memberships) {
+      const list = groupsOf.get(m.device_id);
+      if (list) list.push(m.group_id);
+      else groupsOf.set(m.device_id, [m.group_id]);
+    }
     const statesOf = new Map<string, Map<string, StateRow>>();
     for (const s of states) {
       const map = statesOf.get(s.device_id) ?? new Map<string, StateRow>();
@@ -168,7 +174,7 @@ export class Reconciler {
     const platformOf = new Map(devices.map((d) => [d.id, d.platform as Platform]));
     for (const p of plans) {
       if (!p.command) continue;
-      const signature = `${p.command.type}|${canonicalJson(p.command.params)}`;
+      const signature = p.signature ?? `${p.command.type}|${canonicalJson(p.command.params)}`;
       const entry = groups.get(signature) ?? { type: p.command.type, params: p.command.params, devices: [], platforms: new Set<Platform>() };
       entry.devices.push(p.deviceId);
       entry.platforms.add(platformOf.get(p.deviceId) as Platform);
@@ -201,7 +207,7 @@ export class Reconciler {
         deletes.push({ device_id: p.deviceId, key });
         continue;
       }
-      const commandId = p.command ? commandOf.get(`${p.deviceId}|${p.command.type}|${canonicalJson(p.command.params)}`) : undefined;
+      const commandId = p.command ? commandOf.get(`${p.deviceId}|${p.signature ?? `${p.command.type}|${canonicalJson(p.command.params)}`}`) : undefined;
       upserts.push({
         device_id: p.deviceId,
         key,
@@ -243,7 +249,11 @@ export class Reconciler {
 
     // Clear only the marks this pass saw: a device marked again meanwhile stays dirty for the next pass.
     const byMark = new Map<number, string[]>();
-    for (const d of dirty) byMark.set(d.marked_at, [...(byMark.get(d.marked_at) ?? []), d.device_id]);
+    for (const d of dirty) {
+      const list = byMark.get(d.marked_at);
+      if (list) list.push(d.device_id);
+      else byMark.set(d.marked_at, [d.device_id]);
+    }
     for (const [markedAt, deviceIds] of byMark) {
       await trx.deleteFrom('reconcile_dirty').where('device_id', 'in', deviceIds).where('marked_at', '<=', markedAt).execute();
     }
@@ -271,6 +281,8 @@ export class Reconciler {
           item,
           state,
           command: item.command,
+          // The payload is named by its key and version (a hash of it): no need to serialise it to compare.
+          signature: `${item.command.type}|${item.key}|${item.version}|${item.name}`,
           next: { state: item.presence === 'absent' ? 'removing' : 'installing', attempts, reason: null, installed_version: state?.installed_version ?? null },
         };
       };
