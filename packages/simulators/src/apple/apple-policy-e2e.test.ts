@@ -39,8 +39,8 @@ describe('policies reach Apple devices end to end', () => {
 
   const effective = async () => (await lab.api<Effective>('GET', `/api/v1/devices/${deviceId}/effective-policy`, 'auditor')).json;
   const policyState = async () => {
-    // The reconciler moves states on from results on its next pass; wake it instead of waiting its period.
-    await lab.server.ctx.jobs.wake('periodic:policies.reconcile');
+    // Results are read back every 10 s; wake that job instead of waiting for its period.
+    await lab.server.ctx.jobs.wake('periodic:policies.outcomes');
     return (await effective()).states.find((s) => s.itemType === 'policy');
   };
 

@@ -56,7 +56,12 @@ export class PolicyRepository {
       .insertInto('reconcile_dirty')
       .columns(['device_id', 'marked_at'])
       // SQLite needs a WHERE before ON CONFLICT in INSERT … SELECT (or it reads ON as a join).
-      .expression((eb) => eb.selectFrom('devices').select(['id', sql.val(now).as('marked_at')]).where(sql<boolean>`1 = 1`))
+      .expression((eb) =>
+        eb
+          .selectFrom('devices')
+          .select(['id', sql.val(now).as('marked_at')])
+          .where(sql<boolean>`1 = 1`),
+      )
       .onConflict((oc) => oc.column('device_id').doUpdateSet({ marked_at: now }))
       .execute();
   }
