@@ -213,6 +213,18 @@ for (const database of TEST_DATABASES) {
       expect(JSON.parse((await h.ctx.devices.get(iphone))?.inventory ?? '{}').location).toEqual({ latitude: 1, longitude: 2 });
     });
 
+    it('group membership changes mark the devices for the reconciler', async () => {
+      await h.ctx.database.db.deleteFrom('reconcile_dirty').execute();
+      const newcomer = (await h.ctx.devices.create({ platform: 'ios', ownership: 'corporate', name: 'Newcomer' })).id;
+      await h.ctx.database.db.deleteFrom('reconcile_dirty').execute();
+      const res = await call('POST', `/api/v1/groups/${group}/members`, { add: [newcomer] });
+      expect(res.statusCode).toBe(200);
+      const dirty = await h.ctx.database.db.selectFrom('reconcile_dirty').select('device_id').execute();
+      expect(dirty.map((d) => d.device_id)).toEqual([newcomer]);
+      const effective = (await call('GET', `/api/v1/devices/${newcomer}/effective-policy`)).json();
+      expect(effective.policies.map((p: { policyName: string }) => p.policyName)).toEqual(['Executives', 'Baseline']);
+    });
+
     it('deleting a policy leaves its devices dirty for the reconciler and audits the change', async () => {
       const list = (await call('GET', '/api/v1/policies')).json().items;
       const baseline = list.find((p: { name: string }) => p.name === 'Baseline');
@@ -220,7 +232,9 @@ for (const database of TEST_DATABASES) {
       const res = await call('DELETE', `/api/v1/policies/${baseline.id}`);
       expect(res.statusCode).toBe(204);
       const dirty = await h.ctx.database.db.selectFrom('reconcile_dirty').select('device_id').execute();
-      expect(dirty.map((d) => d.device_id).sort()).toEqual([iphone, personalMac, pc].sort());
+      const members = await h.ctx.database.db.selectFrom('group_members').select('device_id').where('group_id', '=', group).execute();
+      expect(members.map((m) => m.device_id)).toEqual(expect.arrayContaining([iphone, personalMac, pc]));
+      expect(dirty.map((d) => d.device_id).sort()).toEqual(members.map((m) => m.device_id).sort());
       const audit = await h.auditFor(String(res.headers['x-request-id']));
       expect(audit[0]).toMatchObject({ action: 'policies.delete', target_type: 'policy', target_id: baseline.id });
     });

@@ -6,6 +6,7 @@ import type { Ownership, Platform } from '../../core/devices/device-model.js';
 import type { PolicySettings } from '../../core/policies/policy-model.js';
 import { versionOf } from '../../core/policies/hashing.js';
 import { APPLE_REFERENCE_DIR, type SchemaOS, validateProfile } from '../../test-support/apple-schema.js';
+import { appleCommandsFor } from './commands.js';
 import { APPLE_PAYLOAD_TYPES } from './payload-types.js';
 import { parsePlistDict } from './plist.js';
 import { createApplePolicyTranslator, validateRaw } from './policy.js';
@@ -157,5 +158,15 @@ describe("Apple's policy translator", () => {
       if (type && type !== 'TopLevel' && type !== 'CommonPayloadKeys') types.add(type);
     }
     expect([...APPLE_PAYLOAD_TYPES].sort()).toEqual([...types].sort());
+  });
+
+  it('BYOD: a personal device is asked only for its managed apps; removal needs only the identifier', () => {
+    const types = (ownership: 'corporate' | 'personal') => appleCommandsFor('refresh_inventory', {}, { platform: 'ios', ownership }).map((c) => c.RequestType);
+    expect(types('corporate')).toContain('InstalledApplicationList');
+    expect(types('personal')).toContain('ManagedApplicationList');
+    expect(types('personal')).not.toContain('InstalledApplicationList');
+    expect(appleCommandsFor('remove_configuration', { key: KEY, payload: { identifier: `steward.${KEY}` } }, { platform: 'ios' })).toEqual([
+      { RequestType: 'RemoveProfile', Identifier: `steward.${KEY}` },
+    ]);
   });
 });
