@@ -32,6 +32,8 @@ export interface DesiredItem {
   /** Apps: the identifier looked for in facts.apps. OS updates: satisfied already. */
   readonly identifier?: string;
   readonly satisfied?: boolean;
+  /** The item couldn't be computed (a translator threw): recorded as failed with this reason, nothing sent. */
+  readonly error?: string;
 }
 
 export interface DeviceDesiredState {
@@ -190,7 +192,28 @@ export class DesiredStateSnapshot {
 
     let translation: PolicyTranslation | undefined;
     if (translator && effective.policies.length > 0 && hasSettings(effective.settings)) {
-      const t = this.translate([...policyIds], device);
+      let t: ReturnType<DesiredStateSnapshot['translate']>;
+      try {
+        t = this.translate([...policyIds], device);
+      } catch (error) {
+        // One broken translation fails this item only; the device's profiles, apps and OS target go on.
+        const message = `translation failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500);
+        const key = DesiredStateSnapshot.policyKey(effective.policies.map((p) => p.policyId));
+        items.push({
+          key,
+          itemType: 'policy',
+          itemId: effective.policies.map((p) => p.policyId).join(','),
+          name: effective.policies
+            .map((p) => p.policyName)
+            .join(' + ')
+            .slice(0, 200),
+          version: versionOf({ error: message }),
+          presence: 'present',
+          command: { type: 'apply_configuration', params: {} },
+          removal: null,
+          error: message,
+        });
+      }
       if (t) {
         translation = t.translation;
         items.push({

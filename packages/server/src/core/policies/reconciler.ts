@@ -297,6 +297,17 @@ export class Reconciler {
               next: { state: next, attempts: state?.attempts ?? 0, reason: null, installed_version: next === 'installed' ? item.version : null },
             };
 
+      if (item.error) {
+        if (!(same && state?.state === 'failed'))
+          out.push({
+            deviceId: device.id,
+            item,
+            state,
+            command: undefined,
+            next: { state: 'failed', attempts: state?.attempts ?? 0, reason: item.error, installed_version: state?.installed_version ?? null },
+          });
+        continue;
+      }
       // What the device itself reports wins over what the queue says.
       if (item.itemType === 'os_update' && item.satisfied) {
         const p = settle('installed');
