@@ -204,6 +204,21 @@ describe('npm run bench (quick)', () => {
     expect(fs.readFileSync(path.join(dir, 'SUMMARY.md'), 'utf8')).toContain(`| agent-fanout | sqlite | ${agents} |`);
   });
 
+  it('reconciles a small fleet from scratch and after a change to one group', { timeout: 60_000 }, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'steward-bench-test-'));
+    resultDirs.push(dir);
+    const args = [RUNNER, '--scenario', 'reconcile-full,reconcile-incremental', '--devices', '1000', '--results', dir];
+    await run(process.execPath, args, { cwd: ROOT, timeout: 50_000, maxBuffer: 4 * 1024 * 1024 });
+    const full = read(dir, 'reconcile-full-sqlite.json');
+    const incremental = read(dir, 'reconcile-incremental-sqlite.json');
+    // 10 % of the bench's devices are Windows, which has no translator there: 900 of 1,000 get a configuration.
+    expect(full.figures).toMatchObject({ devices: 1000, deliveries: 900, secondPassCommands: 0, failedDevices: 0 });
+    expect(incremental.figures).toMatchObject({ groupDevices: 100, expectedDeliveries: 90, deliveries: 90 });
+    expect(positive(full.figures.elapsedMs)).toBe(true);
+    expect(full.pass).toBe(true);
+    expect(fs.readFileSync(path.join(dir, 'SUMMARY.md'), 'utf8')).toContain('| reconcile-incremental | sqlite | 1,000 |');
+  });
+
   it('measures every scenario on SQLite', { timeout: 60_000 }, async () => {
     const { dir, stdout } = await quickRun();
     expect(stdout).toContain('Summary (sqlite, 300 devices)');

@@ -34,6 +34,7 @@ import { uuidv7 } from '../packages/server/dist/core/ids.js';
 import { fakeApple } from '../packages/simulators/dist/test-support/apple-lab.js';
 import { bindSteward } from '../packages/simulators/dist/android/bind.js';
 import { startAmapiStandIn } from '../packages/simulators/dist/android/stand-in.js';
+import { reconcileScenarios } from './reconcile.js';
 
 const execFileAsync = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -50,7 +51,9 @@ const WINDOWS_SCENARIOS = ['windows-enroll', 'windows-sessions'];
 const ANDROID_SCENARIOS = ['android-sync'];
 /** The Steward agent: simulated agents enrolled through the protocol and long polling a server of their own. */
 const AGENT_SCENARIOS = ['agent-fanout'];
-const SCENARIOS = [...FOUNDATION_SCENARIOS, ...APPLE_SCENARIOS, ...WINDOWS_SCENARIOS, ...ANDROID_SCENARIOS, ...AGENT_SCENARIOS];
+/** Run in this process against a database of their own (see bench/reconcile.js). */
+const RECONCILE_SCENARIOS = ['reconcile-full', 'reconcile-incremental'];
+const SCENARIOS = [...FOUNDATION_SCENARIOS, ...APPLE_SCENARIOS, ...WINDOWS_SCENARIOS, ...ANDROID_SCENARIOS, ...AGENT_SCENARIOS, ...RECONCILE_SCENARIOS];
 
 /** Each scenario's targets; the first is the headline. `null`: an informational figure with no target. */
 const TARGETS = {
@@ -88,6 +91,12 @@ const TARGETS = {
   'agent-fanout': [
     { metric: 'p95Ms', op: '<=', value: 2000, unit: 'ms', description: 'a command reaches 95 % of the long-polling agents within 2 s of being enqueued' },
     { metric: 'rssMb', op: '<=', value: 300, unit: 'MB', description: 'server RSS holding every agent’s open long poll at most 300 MB' },
+  ],
+  'reconcile-full': [
+    { metric: 'elapsedMs', op: '<', value: 60_000, unit: 'ms', description: 'a reconcile from scratch of the fleet × 20 policies under 60 s' },
+  ],
+  'reconcile-incremental': [
+    { metric: 'elapsedMs', op: '<', value: 5000, unit: 'ms', description: 'a change to one group (a tenth of the fleet) enqueued in under 5 s' },
   ],
   'apple-commands': [
     { metric: 'cpuMsPerRequest', op: '<=', value: 0.5, unit: 'ms', description: 'server CPU per MDM request (signature, queue, result) at most 0.5 ms' },
@@ -1552,6 +1561,10 @@ function describe(scenario, figures) {
       return `${fmt(figures.messagesPerSecond)} SyncML messages/s (p50 ${fmt(figures.p50Ms)} ms, p95 ${fmt(figures.p95Ms)}, p99 ${fmt(figures.p99Ms)}); ${fmt(figures.cpuMsPerMessage)} ms server CPU per message; ${figures.errors} errors`;
     case 'compliance-eval':
       return `full pass ${fmt(figures.fullMs)} ms (${fmt(figures.fullCpuMs)} ms CPU) for ${figures.fullEvaluated?.toLocaleString('en')} devices × ${figures.rules} rules (${fmt(figures.devicesPerSecond)}/s, ${figures.fullChanged?.toLocaleString('en')} statuses written); unchanged pass ${fmt(figures.steadyMs)} ms; ${figures.incrementalDevices} changed devices ${fmt(figures.incrementalMs)} ms`;
+    case 'reconcile-full':
+      return `${figures.deliveries?.toLocaleString('en')} deliveries to ${figures.devices?.toLocaleString('en')} devices in ${fmt(figures.elapsedMs / 1000)} s (${fmt(figures.devicesPerSecond)} devices/s, ${figures.commands} commands); second pass ${figures.secondPassCommands} commands in ${fmt(figures.secondPassMs / 1000)} s`;
+    case 'reconcile-incremental':
+      return `${figures.deliveries?.toLocaleString('en')} deliveries (group of ${figures.groupDevices?.toLocaleString('en')}, its Apple devices) in ${fmt(figures.elapsedMs)} ms`;
     default:
       return '';
   }
@@ -1848,6 +1861,48 @@ async function main() {
       await server.stop();
       for (const r of records.slice(first))
         log(`  ${verdict(r)}  ${r.scenario.padEnd(15)} ${describe(r.scenario, r.figures)}  [target ${targetText(r.targets)}]`);
+    }
+
+    if (options.scenarios.some((s) => RECONCILE_SCENARIOS.includes(s))) {
+      const database = await prepareDatabase(options.databaseUrl);
+      cleanups.push(() => database.drop());
+      log(`\nSteward bench: reconciler on ${database.dialect}, ${options.devices.toLocaleString('en')} devices, in process`);
+      const loadBefore = round(os.loadavg()[0], 2);
+      const results = await reconcileScenarios({ url: database.url, dataDir: database.dataDir, devices: options.devices, log });
+      const database_ = { dialect: database.dialect, version: database.dialect === 'postgres' ? await postgresVersion(database.url) : null };
+      for (const scenario of RECONCILE_SCENARIOS.filter((s) => options.scenarios.includes(s))) {
+        const figures = results[scenario];
+        const scenarioProblems = [];
+        if (figures.failedDevices > 0) scenarioProblems.push(`${figures.failedDevices} devices failed`);
+        if (scenario === 'reconcile-full' && figures.secondPassCommands !== 0)
+          scenarioProblems.push(`the second pass enqueued ${figures.secondPassCommands} commands`);
+        if (scenario === 'reconcile-incremental' && figures.deliveries !== figures.expectedDeliveries)
+          scenarioProblems.push(`${figures.deliveries} deliveries where the group's ${figures.expectedDeliveries} Apple devices needed one each`);
+        problems.push(...scenarioProblems.map((p) => `${scenario}: ${p}`));
+        const targets = TARGETS[scenario].map((t) => ({ ...t, measured: figures[t.metric] ?? null, pass: meets(figures[t.metric], t) }));
+        const record = {
+          scenario,
+          dialect: database.dialect,
+          devices: options.devices,
+          quick: options.quick,
+          timestamp: new Date().toISOString(),
+          node: process.version,
+          cpu: context.machine.cpuModel,
+          machine: context.machine,
+          database: database_,
+          setup: results.setup,
+          figures,
+          server: { cpuSeconds: round(figures.cpuMs / 1000), peakRssMb: null, note: 'in process: the reconciler as a worker runs it' },
+          loadAverage: { before: loadBefore, after: round(os.loadavg()[0], 2), cpus: context.machine.cpuCount },
+          target: targets[0],
+          targets,
+          pass: targets.every((t) => t.pass) && scenarioProblems.length === 0,
+          problems: scenarioProblems,
+        };
+        records.push(record);
+        writeResult(options.resultsDir, record);
+        log(`  ${verdict(record)}  ${scenario.padEnd(22)} ${describe(scenario, figures)}  [target ${targetText(targets)}]`);
+      }
     }
 
     const summary = writeSummary(options.resultsDir, records);

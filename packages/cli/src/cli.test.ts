@@ -1,8 +1,10 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASES } from '../../server/src/test-support/databases.js';
 
@@ -195,5 +197,27 @@ describe('steward serve on a fresh data dir', () => {
   it('refuses a bad configuration with a clear message', async () => {
     const result = await steward(['serve', '--listen', 'nonsense', '--data-dir', '/tmp/never']).catch((e: { stderr: string; code: number }) => e);
     expect((result as { stderr: string }).stderr).toMatch(/--listen must be HOST:PORT/);
+  });
+});
+
+describe('steward demo', () => {
+  it('seeds groups, policies, apps and devices, and running it again changes nothing', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'steward-demo-'));
+    try {
+      const first = await steward(['demo', '--data-dir', dataDir, '--devices', '6']);
+      expect(first.stdout).toContain('policies Executives: strict, Developers: relaxed, Field workers: plant floor, apps 5, devices 6');
+      const again = await steward(['demo', '--data-dir', dataDir, '--devices', '6']);
+      expect(again.stdout).toBe(first.stdout);
+      const database = new Database(path.join(dataDir, 'steward.db'), { readonly: true });
+      try {
+        const count = (table: string) => (database.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+        expect([count('groups'), count('policies'), count('apps'), count('devices'), count('os_update_targets')]).toEqual([3, 3, 5, 6, 1]);
+      } finally {
+        database.close();
+      }
+      await expect(steward(['demo', '--data-dir', dataDir, '--devices', 'many'])).rejects.toThrow(/whole number/);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -9,6 +9,7 @@ import {
   loadConfig,
   migrate,
   openDatabase,
+  seedDemo,
   startServer,
   withEnvironment,
 } from '@steward/server';
@@ -166,6 +167,31 @@ export function program(): Command {
         details: { name: row.name, role: row.role },
       });
       process.stdout.write(`created ${row.role} token "${row.name}" (${row.id}); keep the secret, it is not shown again:\n${secret}\n`);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  storageOptions(
+    cli
+      .command('demo')
+      .description('seed demo data: groups (executives, developers, field workers), a security policy for each, apps and an OS target; idempotent')
+      .addOption(
+        new Option('--devices <n>', 'also create this many simulated devices (records only), spread over the groups').default(0).argParser((value) => {
+          const n = Number(value);
+          if (!Number.isInteger(n) || n < 0 || n > 100_000) throw new Error('--devices takes a whole number from 0 to 100000');
+          return n;
+        }),
+      ),
+  ).action(async (options: ConfigInput & { devices: number }) => {
+    const ctx = await createContext(configFrom(options));
+    try {
+      const result = await seedDemo(ctx, { devices: options.devices });
+      await ctx.audit.append({ actorType: 'system', actorLabel: 'cli', action: 'demo.seed', outcome: 'success', details: result });
+      process.stdout.write(
+        `demo ready: groups ${Object.keys(result.groups).length}, policies ${Object.keys(result.policies).join(', ')}, apps ${result.apps}, devices ${result.devices}\n` +
+          'the reconciler sends the policies to enrolled devices when `steward serve` runs\n',
+      );
     } finally {
       await ctx.close();
     }

@@ -14,6 +14,7 @@ import { WebhookRepository } from './core/webhooks/webhook-repository.js';
 import { EnrollmentRepository } from './core/enrollment/enrollment-repository.js';
 import { GroupRepository } from './core/groups/group-repository.js';
 import { JobQueue } from './core/jobs/job-queue.js';
+import { PolicyRepository } from './core/policies/policy-repository.js';
 import { SettingsRepository } from './core/settings/settings-repository.js';
 import { SetupService } from './core/users/setup-service.js';
 import { UserRepository } from './core/users/user-repository.js';
@@ -48,6 +49,7 @@ export interface Context {
   readonly reports: ReportService;
   readonly reportSchedules: ReportScheduler;
   readonly mailer: Mailer;
+  readonly policies: PolicyRepository;
   close(): Promise<void>;
 }
 
@@ -106,6 +108,7 @@ export async function createContext(config: Config, options: { migrate?: boolean
       commands,
       jobs,
       enrollments: new EnrollmentRepository(db, box),
+      policies: new PolicyRepository(db, dialect),
       events,
       webhooks,
       compliance,

@@ -16,3 +16,6 @@ export { CspCatalogue, cspCatalogue, type CspVerb } from './protocols/windows/cs
 export { WINDOWS_PATHS } from './protocols/windows/enrollment.js';
 export { translatePolicy as translateWindowsPolicy } from './protocols/windows/policy.js';
 export { translateAndroid } from './protocols/android/policy.js';
+export { seedDemo, type DemoResult } from './core/policies/demo.js';
+export { Reconciler, type ReconcileStats } from './core/policies/reconciler.js';
+export { createApplePolicyTranslator } from './protocols/apple/policy.js';

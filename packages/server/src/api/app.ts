@@ -18,6 +18,9 @@ import { type Adapters, createAdapters } from '../protocols/index.js';
 import { deviceRoutes } from './devices/routes.js';
 import { enrollmentRoutes } from './enrollments/routes.js';
 import { groupRoutes } from './groups/routes.js';
+import { appRoutes } from './apps/routes.js';
+import { osUpdateRoutes } from './os-updates/routes.js';
+import { policyRoutes } from './policies/routes.js';
 import { Metrics } from './metrics.js';
 import type { App, RouteAuth, RouteModule } from './route-config.js';
 import { reportRoutes } from './reports/routes.js';
@@ -47,6 +50,9 @@ const API_MODULES: RouteModule[] = [
   complianceRoutes,
   reportRoutes,
   webhookRoutes,
+  policyRoutes,
+  appRoutes,
+  osUpdateRoutes,
 ];
 
 export interface AppOptions {

@@ -131,8 +131,9 @@ for (const database of TEST_DATABASES) {
     it('validates command params per intent and refuses commands that apply to no device', async () => {
       const personal = await h.ctx.devices.create({ platform: 'ios', ownership: 'personal', name: 'BYOD' });
       const wipe = await post('/api/v1/commands', { type: 'wipe', target: { deviceIds: [personal.id] } });
-      expect(wipe.statusCode).toBe(422);
-      expect(wipe.json().error.code).toBe('empty_target');
+      // A personal device refuses a full wipe with its own code (BYOD), not a generic empty target.
+      expect(wipe.statusCode).toBe(409);
+      expect(wipe.json().error.code).toBe('personal_device');
       const badParams = await post('/api/v1/commands', { type: 'lock', params: { pin: '12ab' }, target: { deviceIds: [personal.id] } });
       expect(badParams.statusCode).toBe(400);
       expect(badParams.json().error.code).toBe('validation_failed');

@@ -31,6 +31,12 @@ export const ERRORS = Object.freeze({
   command_not_cancellable: { status: 409, message: 'The command has no deliveries left to cancel.' },
   command_not_applicable: { status: 422, message: 'The command does not apply to these devices.' },
   empty_target: { status: 422, message: 'The target matches no device.' },
+  personal_device: {
+    status: 409,
+    message: 'This is a personal (BYOD) device: Steward never wipes it or asks for its location. Retire it to remove what Steward installed.',
+  },
+  invalid_profile: { status: 400, message: 'The profile is not valid for its channel.' },
+  package_hash_mismatch: { status: 400, message: 'The package does not match its SHA-256.' },
   device_identity_required: { status: 401, message: 'The device must prove its identity (Mdm-Signature or client certificate).' },
   device_identity_invalid: { status: 401, message: 'The device identity does not verify or was not issued by Steward.' },
   device_identity_mismatch: { status: 403, message: 'The identity does not belong to the device named in the message.' },

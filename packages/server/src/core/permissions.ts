@@ -60,6 +60,12 @@ export const PERMISSIONS = Object.freeze({
   'reports.write': MANAGE,
   'webhooks.read': AUDIT,
   'webhooks.write': ADMIN,
+  'policies.read': ALL,
+  'policies.write': MANAGE,
+  'apps.read': ALL,
+  'apps.write': MANAGE,
+  'os_updates.read': ALL,
+  'os_updates.write': MANAGE,
 } satisfies Record<string, readonly RoleName[]>);
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -11,6 +11,7 @@ import * as windows from './migrations/0005-windows.js';
 import * as agent from './migrations/0006-agent.js';
 import * as android from './migrations/0007-android.js';
 import * as complianceReports from './migrations/0009-compliance-reports.js';
+import * as policies from './migrations/0008-policies.js';
 import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -37,6 +38,7 @@ const MIGRATIONS: ReadonlyArray<[string, StewardMigration]> = [
   ['0005-windows', windows],
   ['0006-agent', agent],
   ['0007-android', android],
+  ['0008-policies', policies],
   ['0009-compliance-reports', complianceReports],
 ];
 

@@ -307,6 +307,80 @@ export interface ConfigurationStatesTable {
   command_id: string | null;
   attempts: number;
   updated_at: number;
+  /** JSON: what removing the item needs once its source is gone (Apple: `{ identifier }`); set by the reconciler. */
+  removal: string | null;
+}
+
+export interface PoliciesTable {
+  id: string;
+  name: string;
+  description: string | null;
+  /** JSON `PolicySettings`. */
+  settings: string;
+  /** Lower wins for settings that aren't security settings (ties: the older policy). */
+  priority: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ProfilesTable {
+  id: string;
+  name: string;
+  channel: string;
+  /** The profile's own identifier where the platform has one (Apple: the top-level PayloadIdentifier). */
+  identifier: string | null;
+  content: string;
+  /** 1 when the channel's translator checked it. */
+  validated: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AppsTable {
+  id: string;
+  name: string;
+  platform: string;
+  /** store | package */
+  kind: string;
+  identifier: string;
+  version: string | null;
+  file_name: string | null;
+  sha256: string | null;
+  size: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AppPackagesTable {
+  app_id: string;
+  content: Buffer;
+}
+
+export interface OsUpdateTargetsTable {
+  id: string;
+  group_id: string;
+  platform: string;
+  minimum_version: string;
+  deadline: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AssignmentsTable {
+  /** policy | profile | app */
+  item_type: string;
+  item_id: string;
+  group_id: string;
+  /** Apps: required | available | blocked. */
+  install: string | null;
+  /** Apps: JSON managed configuration. */
+  configuration: string | null;
+  created_at: number;
+}
+
+export interface ReconcileDirtyTable {
+  device_id: string;
+  marked_at: number;
 }
 
 /** The Android Management API enterprise this deployment is bound to (one row, id `default`). */
@@ -563,4 +637,11 @@ export interface DB {
   compliance_snapshots: ComplianceSnapshotsTable;
   report_schedules: ReportSchedulesTable;
   agent_devices: AgentDevicesTable;
+  policies: PoliciesTable;
+  profiles: ProfilesTable;
+  apps: AppsTable;
+  app_packages: AppPackagesTable;
+  os_update_targets: OsUpdateTargetsTable;
+  assignments: AssignmentsTable;
+  reconcile_dirty: ReconcileDirtyTable;
 }

@@ -1,6 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { RouteModule } from '../api/route-config.js';
 import type { Context } from '../context.js';
+import { RECONCILE_JOB_KEY, markDirty } from '../core/policies/dirty.js';
+import type { PolicyTranslator } from '../core/policies/policy-model.js';
 import type { JobHandler, PeriodicJob } from '../workers/job-runner.js';
 import type { PlatformAdapter } from './adapter.js';
 import { createAgentAdapter } from './agent/adapter.js';
@@ -14,6 +16,8 @@ export interface Adapters {
   readonly routes: RouteModule[];
   readonly jobs: Readonly<Record<string, JobHandler>>;
   readonly periodic: readonly PeriodicJob[];
+  /** Each channel's policy translator (channels without one are reported as unsupported and skipped by the reconciler). */
+  readonly translators: readonly PolicyTranslator[];
   /** Called after the API enqueued a command: wake the devices it targets. */
   commandEnqueued(commandId: string): Promise<void>;
   /** Called after devices joined or left groups: platforms whose configuration follows groups resync. */
@@ -29,10 +33,14 @@ export function createAdapters(ctx: Context, log: FastifyBaseLogger): Adapters {
     routes: list.flatMap((a) => a.routes),
     jobs: Object.assign({}, ...list.map((a) => a.jobs ?? {})),
     periodic: list.flatMap((a) => a.periodic ?? []),
+    translators: list.flatMap((a) => (a.policy ? [a.policy] : [])),
     async commandEnqueued(commandId) {
       for (const adapter of list) await adapter.commandEnqueued?.(commandId);
     },
     async membershipChanged(deviceIds) {
+      // Group membership decides policies, profiles, apps and OS targets: the reconciler looks at these devices next.
+      await markDirty(ctx.database.db, deviceIds);
+      await ctx.jobs.wake(RECONCILE_JOB_KEY);
       for (const adapter of list) await adapter.membershipChanged?.(deviceIds);
     },
     async close() {

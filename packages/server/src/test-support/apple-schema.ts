@@ -77,6 +77,60 @@ export function loadCheckinSchema(messageType: string): MdmSchema {
 }
 
 export const commandRequestTypes = (): string[] => [...loadDirectory('commands').keys()];
+
+interface ProfileSchema {
+  payload: { payloadtype: string; supportedOS?: Record<string, SupportedOS | undefined> };
+  payloadkeys?: SchemaKey[];
+}
+
+let profileIndex: Map<string, ProfileSchema> | undefined;
+/** Apple's configuration-profile payload schemas (`mdm/profiles`), by PayloadType (TopLevel and CommonPayloadKeys included). */
+export function profileSchemas(): Map<string, ProfileSchema> {
+  if (profileIndex) return profileIndex;
+  const dir = join(APPLE_REFERENCE_DIR, 'mdm', 'profiles');
+  profileIndex = new Map();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
+    const schema = parse(readFileSync(join(dir, file), 'utf8')) as ProfileSchema;
+    // Some payload types have legacy twins (e.g. "com.apple.MCX(FileVault2)"); the first file named exactly wins.
+    if (schema.payload?.payloadtype && (!profileIndex.has(schema.payload.payloadtype) || file === `${schema.payload.payloadtype}.yaml`))
+      profileIndex.set(schema.payload.payloadtype, schema);
+  }
+  return profileIndex;
+}
+
+/**
+ * Problems with a whole configuration profile: its top level against `TopLevel.yaml`, and each item
+ * of PayloadContent against `CommonPayloadKeys.yaml` plus its PayloadType's own keys. With `os`,
+ * keys (and payload types) that Apple doesn't support on that OS are reported too.
+ */
+export function validateProfile(profile: Record<string, unknown>, options: ValidateOptions = {}): string[] {
+  const schemas = profileSchemas();
+  const top = schemas.get('TopLevel');
+  const common = schemas.get('CommonPayloadKeys');
+  if (!top || !common) throw new Error('the schema has no TopLevel or CommonPayloadKeys');
+  const validator = new Validator(options.os);
+  const { PayloadContent, ...rest } = profile;
+  const topKeys = (top.payloadkeys ?? []).filter((k) => k.key !== 'PayloadContent');
+  validator.dictionary(rest, topKeys, 'Profile', top.payload.supportedOS);
+  if (!Array.isArray(PayloadContent)) validator.errors.push('Profile.PayloadContent: expected an array');
+  else
+    PayloadContent.forEach((item, index) => {
+      const type = isDictionary(item) ? item.PayloadType : undefined;
+      const schema = typeof type === 'string' ? schemas.get(type) : undefined;
+      const at = `PayloadContent[${index}](${String(type)})`;
+      if (!schema) {
+        validator.errors.push(`${at}: no such payload type in Apple's schema`);
+        return;
+      }
+      validator.supported(schema.payload.supportedOS, at);
+      const own = schema.payloadkeys ?? [];
+      const ownNames = new Set(own.map((k) => k.key));
+      // A payload may restate a common key (PayloadUUID in SCEP's case is its own key too).
+      const keys = [...(common.payloadkeys ?? []).filter((k) => !ownNames.has(k.key)), ...own];
+      validator.dictionary(item, keys, at, schema.payload.supportedOS);
+    });
+  return validator.errors;
+}
 export const checkinMessageTypes = (): string[] => [...loadDirectory('checkin').keys()];
 
 export interface ValidateOptions {

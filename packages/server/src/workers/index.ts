@@ -3,10 +3,12 @@ import type { Context } from '../context.js';
 import type { Adapters } from '../protocols/index.js';
 import { DELIVER_JOB } from '../core/webhooks/webhook-service.js';
 import { JobRunner } from './job-runner.js';
+import { createReconcileJobs } from './reconciler.js';
 
 /** The background jobs every deployment runs, with their periods. */
 export function createJobRunner(ctx: Context, log: FastifyBaseLogger, adapters?: Adapters): JobRunner {
   const { db } = ctx.database;
+  const reconcile = createReconcileJobs(ctx, log, adapters);
   return new JobRunner(
     ctx.jobs,
     {
@@ -54,6 +56,7 @@ export function createJobRunner(ctx: Context, log: FastifyBaseLogger, adapters?:
       'reports.schedules': async () => {
         await ctx.reportSchedules.runDue();
       },
+      ...reconcile.jobs,
       ...adapters?.jobs,
     },
     [
@@ -67,6 +70,7 @@ export function createJobRunner(ctx: Context, log: FastifyBaseLogger, adapters?:
       { kind: 'compliance.actions', everyMs: 30_000 },
       { kind: 'compliance.snapshot', everyMs: 3_600_000 },
       { kind: 'reports.schedules', everyMs: 60_000 },
+      ...reconcile.periodic,
       ...(adapters?.periodic ?? []),
     ],
     log,

@@ -4330,6 +4330,1483 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List policies (by priority) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                description: string | null;
+                                priority: number;
+                                settings: {
+                                    [key: string]: unknown;
+                                };
+                                groupIds: string[];
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a policy
+         * @description Security settings merge strictest-wins across policies; the rest comes from the lowest `priority` (ties: older). See docs/policies.md.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        description?: string | null;
+                        priority?: number;
+                        settings: {
+                            passcode?: {
+                                required?: boolean;
+                                minLength?: number;
+                                complexity?: "any" | "numeric" | "alphanumeric" | "complex";
+                                maxInactivityMinutes?: number;
+                                maxFailedAttempts?: number;
+                                historyCount?: number;
+                                maxAgeDays?: number;
+                            };
+                            encryption?: {
+                                required: boolean;
+                            };
+                            restrictions?: {
+                                camera?: boolean;
+                                screenCapture?: boolean;
+                                appInstalls?: boolean;
+                                usbStorage?: boolean;
+                                bluetooth?: boolean;
+                                appStore?: boolean;
+                                accountChanges?: boolean;
+                            };
+                            wifi?: {
+                                ssid: string;
+                                security: "open" | "wpa2-personal" | "wpa3-personal" | "wpa2-enterprise";
+                                password?: string;
+                                eap?: {
+                                    method: "tls" | "peap" | "ttls";
+                                    identityCertificate?: boolean;
+                                    username?: string;
+                                };
+                                autoJoin?: boolean;
+                                hidden?: boolean;
+                            }[];
+                            vpn?: {
+                                name: string;
+                                type: "ikev2" | "l2tp" | "wireguard";
+                                server: string;
+                                authentication: "certificate" | "password";
+                                username?: string;
+                                fullTunnel?: boolean;
+                            }[];
+                            certificates?: {
+                                trustedRoots?: {
+                                    name: string;
+                                    pem: string;
+                                }[];
+                                identity?: boolean;
+                            };
+                            email?: {
+                                name: string;
+                                type: "imap" | "exchange";
+                                address: string;
+                                host: string;
+                                port?: number;
+                                ssl?: boolean;
+                                smtpHost?: string;
+                            }[];
+                            webFilter?: {
+                                allow?: string[];
+                                deny?: string[];
+                            };
+                            osUpdate?: {
+                                minimumVersion: string;
+                                /** Format: date-time */
+                                deadline?: string;
+                            };
+                            apps?: {
+                                identifier: string;
+                                install: "required" | "available" | "blocked";
+                                configuration?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            kiosk?: {
+                                app: string;
+                            };
+                        };
+                        groupIds?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            description: string | null;
+                            priority: number;
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            groupIds: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/policies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a policy */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            description: string | null;
+                            priority: number;
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            groupIds: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a policy (what it installed is removed) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a policy (devices it is assigned to are reconciled) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        description?: string | null;
+                        priority?: number;
+                        settings?: {
+                            passcode?: {
+                                required?: boolean;
+                                minLength?: number;
+                                complexity?: "any" | "numeric" | "alphanumeric" | "complex";
+                                maxInactivityMinutes?: number;
+                                maxFailedAttempts?: number;
+                                historyCount?: number;
+                                maxAgeDays?: number;
+                            };
+                            encryption?: {
+                                required: boolean;
+                            };
+                            restrictions?: {
+                                camera?: boolean;
+                                screenCapture?: boolean;
+                                appInstalls?: boolean;
+                                usbStorage?: boolean;
+                                bluetooth?: boolean;
+                                appStore?: boolean;
+                                accountChanges?: boolean;
+                            };
+                            wifi?: {
+                                ssid: string;
+                                security: "open" | "wpa2-personal" | "wpa3-personal" | "wpa2-enterprise";
+                                password?: string;
+                                eap?: {
+                                    method: "tls" | "peap" | "ttls";
+                                    identityCertificate?: boolean;
+                                    username?: string;
+                                };
+                                autoJoin?: boolean;
+                                hidden?: boolean;
+                            }[];
+                            vpn?: {
+                                name: string;
+                                type: "ikev2" | "l2tp" | "wireguard";
+                                server: string;
+                                authentication: "certificate" | "password";
+                                username?: string;
+                                fullTunnel?: boolean;
+                            }[];
+                            certificates?: {
+                                trustedRoots?: {
+                                    name: string;
+                                    pem: string;
+                                }[];
+                                identity?: boolean;
+                            };
+                            email?: {
+                                name: string;
+                                type: "imap" | "exchange";
+                                address: string;
+                                host: string;
+                                port?: number;
+                                ssl?: boolean;
+                                smtpHost?: string;
+                            }[];
+                            webFilter?: {
+                                allow?: string[];
+                                deny?: string[];
+                            };
+                            osUpdate?: {
+                                minimumVersion: string;
+                                /** Format: date-time */
+                                deadline?: string;
+                            };
+                            apps?: {
+                                identifier: string;
+                                install: "required" | "available" | "blocked";
+                                configuration?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            kiosk?: {
+                                app: string;
+                            };
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            description: string | null;
+                            priority: number;
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            groupIds: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/policies/{id}/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the groups (static or smart) a policy is assigned to */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        groupIds: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            groupIds: string[];
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/policies/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What a device would receive with this policy
+         * @description With `deviceId`: the device’s effective policy if this policy were assigned to it too (merged with what it already has), translated for its channel, and the items the reconciler would send. With `platform` (and `ownership`, `channel`): this policy alone, translated for such a device.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    deviceId?: string;
+                    platform?: "ios" | "ipados" | "macos" | "windows" | "android" | "linux";
+                    ownership?: "corporate" | "personal";
+                    channel?: "apple" | "windows" | "android" | "agent";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deviceId: string | null;
+                        } & {
+                            platform: string;
+                            channel: string;
+                            ownership: string;
+                            policies: {
+                                /** Format: uuid */
+                                policyId: string;
+                                policyName: string;
+                            }[];
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            sources: {
+                                [key: string]: {
+                                    /** Format: uuid */
+                                    policyId: string;
+                                    policyName: string;
+                                };
+                            };
+                            translation: {
+                                channel: string;
+                                supported: boolean;
+                                reason?: string;
+                                payload?: unknown;
+                                unsupported: {
+                                    setting: string;
+                                    reason: string;
+                                }[];
+                            };
+                            profiles: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                channel: string;
+                            }[];
+                            apps: {
+                                identifier: string;
+                                install: string;
+                                appId: string | null;
+                                name: string;
+                                source: string;
+                                configuration?: unknown;
+                            }[];
+                            osTarget: {
+                                minimumVersion: string;
+                                deadline: string | null;
+                            } | null;
+                            items: {
+                                key: string;
+                                itemType: string;
+                                itemId: string;
+                                name: string;
+                                version: string;
+                                presence: string;
+                                command: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/{id}/effective-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A device’s effective policy: merged settings with the source of each value, raw profiles, the channel’s translation, apps, OS target and states */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            deviceId: string;
+                            states: {
+                                key: string;
+                                itemType: string;
+                                itemId: string;
+                                name: string;
+                                state: string;
+                                desiredVersion: string | null;
+                                installedVersion: string | null;
+                                reason: string | null;
+                                attempts: number;
+                                commandId: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        } & {
+                            platform: string;
+                            channel: string;
+                            ownership: string;
+                            policies: {
+                                /** Format: uuid */
+                                policyId: string;
+                                policyName: string;
+                            }[];
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            sources: {
+                                [key: string]: {
+                                    /** Format: uuid */
+                                    policyId: string;
+                                    policyName: string;
+                                };
+                            };
+                            translation: {
+                                channel: string;
+                                supported: boolean;
+                                reason?: string;
+                                payload?: unknown;
+                                unsupported: {
+                                    setting: string;
+                                    reason: string;
+                                }[];
+                            };
+                            profiles: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                channel: string;
+                            }[];
+                            apps: {
+                                identifier: string;
+                                install: string;
+                                appId: string | null;
+                                name: string;
+                                source: string;
+                                configuration?: unknown;
+                            }[];
+                            osTarget: {
+                                minimumVersion: string;
+                                deadline: string | null;
+                            } | null;
+                            items: {
+                                key: string;
+                                itemType: string;
+                                itemId: string;
+                                name: string;
+                                version: string;
+                                presence: string;
+                                command: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/profiles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List raw platform profiles */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                channel: string;
+                                identifier: string | null;
+                                validated: boolean;
+                                content: string;
+                                groupIds: string[];
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Upload a raw platform profile (.mobileconfig XML, SyncML, AMAPI JSON, …), checked by its channel */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        channel: "apple" | "windows" | "android" | "agent";
+                        content: string;
+                        groupIds?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            channel: string;
+                            identifier: string | null;
+                            validated: boolean;
+                            content: string;
+                            groupIds: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/profiles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a raw profile */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            channel: string;
+                            identifier: string | null;
+                            validated: boolean;
+                            content: string;
+                            groupIds: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a raw profile (devices remove it) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename a raw profile or replace its content */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        content?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            channel: string;
+                            identifier: string | null;
+                            validated: boolean;
+                            content: string;
+                            groupIds: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/profiles/{id}/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the groups a raw profile is assigned to */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        groupIds: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            groupIds: string[];
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The app catalogue */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                platform: string;
+                                kind: "store" | "package";
+                                identifier: string;
+                                version: string | null;
+                                fileName: string | null;
+                                sha256: string | null;
+                                size: number | null;
+                                assignments: {
+                                    /** Format: uuid */
+                                    groupId: string;
+                                    install: string;
+                                    configuration?: unknown;
+                                }[];
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a store app by its identifier (bundle id, App Store id, package name, winget id, Debian package) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        platform: "ios" | "ipados" | "macos" | "windows" | "android" | "linux";
+                        identifier: string;
+                        version?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            platform: string;
+                            kind: "store" | "package";
+                            identifier: string;
+                            version: string | null;
+                            fileName: string | null;
+                            sha256: string | null;
+                            size: number | null;
+                            assignments: {
+                                /** Format: uuid */
+                                groupId: string;
+                                install: string;
+                                configuration?: unknown;
+                            }[];
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One catalogue entry */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            platform: string;
+                            kind: "store" | "package";
+                            identifier: string;
+                            version: string | null;
+                            fileName: string | null;
+                            sha256: string | null;
+                            size: number | null;
+                            assignments: {
+                                /** Format: uuid */
+                                groupId: string;
+                                install: string;
+                                configuration?: unknown;
+                            }[];
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove an app from the catalogue (devices that got it as required remove it) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/packages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload an enterprise package (.ipa, .pkg, .msi, .apk, .deb) with its SHA-256
+         * @description The package, base64, at most 32 MiB; refused unless its SHA-256 is the one given.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        platform: "ios" | "ipados" | "macos" | "windows" | "android" | "linux";
+                        identifier: string;
+                        version?: string | null;
+                        fileName: string;
+                        sha256: string;
+                        content: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            platform: string;
+                            kind: "store" | "package";
+                            identifier: string;
+                            version: string | null;
+                            fileName: string | null;
+                            sha256: string | null;
+                            size: number | null;
+                            assignments: {
+                                /** Format: uuid */
+                                groupId: string;
+                                install: string;
+                                configuration?: unknown;
+                            }[];
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{id}/package": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download an enterprise package */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{id}/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the groups an app is required, available or blocked in, with its managed configuration */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        assignments: {
+                            /** Format: uuid */
+                            groupId: string;
+                            install: "required" | "available" | "blocked";
+                            configuration?: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            platform: string;
+                            kind: "store" | "package";
+                            identifier: string;
+                            version: string | null;
+                            fileName: string | null;
+                            sha256: string | null;
+                            size: number | null;
+                            assignments: {
+                                /** Format: uuid */
+                                groupId: string;
+                                install: string;
+                                configuration?: unknown;
+                            }[];
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{id}/states": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Install state of an app per device */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            counts: {
+                                [key: string]: number;
+                            };
+                            items: {
+                                /** Format: uuid */
+                                deviceId: string;
+                                state: string;
+                                reason: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/os-updates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** OS update targets */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                groupId: string;
+                                platform: string;
+                                minimumVersion: string;
+                                deadline: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        /** Set the minimum OS version (and deadline) for a group and platform */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        groupId: string;
+                        platform: "ios" | "ipados" | "macos" | "windows" | "android" | "linux";
+                        minimumVersion: string;
+                        deadline?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            groupId: string;
+                            platform: string;
+                            minimumVersion: string;
+                            deadline: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/os-updates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove an OS update target */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/os-updates/{id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Progress of a target: devices of the group and platform by state (installed = at or above the version) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            target: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                groupId: string;
+                                platform: string;
+                                minimumVersion: string;
+                                deadline: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            devices: number;
+                            counts: {
+                                [key: string]: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {

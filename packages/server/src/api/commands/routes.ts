@@ -153,6 +153,15 @@ export const commandRoutes: RouteModule = (app, ctx) => {
         const found = new Set(await ctx.devices.existing(target.deviceIds));
         const missing = target.deviceIds.filter((d) => !found.has(d));
         if (missing.length) throw new StewardError('not_found', 'Some devices do not exist.', { missing: missing.slice(0, 20) });
+        // BYOD, enforced here: one personal device targeted by a corporate-only intent (wipe, locate,
+        // lost mode) is refused plainly; in a list or a group, personal devices are skipped and counted.
+        const only = new Set(target.deviceIds).size === 1 ? target.deviceIds[0] : undefined;
+        if (only && enqueue.ownership && enqueue.kind === 'intent') {
+          const device = await ctx.devices.get(only);
+          if (device && !enqueue.ownership.includes(device.ownership as 'corporate')) {
+            throw new StewardError('personal_device', undefined, { deviceId: only, intent: enqueue.type, ownership: device.ownership });
+          }
+        }
       }
       const { command, skipped } = await ctx.commands.enqueue(enqueue);
       await request.server.adapters.commandEnqueued(command.id);

@@ -3,6 +3,7 @@ import type { DeviceFilter } from '../../core/devices/device-filter.js';
 import { StewardError, notFound } from '../../core/errors.js';
 import type { GroupRow } from '../../core/groups/group-repository.js';
 import { iso } from '../../core/ids.js';
+import { RECONCILE_JOB_KEY } from '../../core/policies/dirty.js';
 import { DeviceFilterBody, fromDeviceFilter, toDeviceFilter } from '../devices/filter-query.js';
 import type { RouteModule } from '../route-config.js';
 import { IdParams, Name, Timestamp, Uuid } from '../schemas.js';
@@ -105,6 +106,8 @@ export const groupRoutes: RouteModule = (app, ctx) => {
       if (kind === 'static' && filter) throw new StewardError('invalid_filter', 'A static group has no filter.');
       await nameFree(name);
       const group = await ctx.groups.create({ name, description, kind, filter: kind === 'smart' ? smartFilter(filter) : undefined });
+      // A smart group has members at once: they may get its policies.
+      if (kind === 'smart') await ctx.policies.markGroups([group.id]);
       request.auditTarget = { type: 'group', id: group.id, details: { name, kind, filter } };
       return reply.code(201).send(toGroup(group, await ctx.groups.memberCount(group.id)));
     },
@@ -132,11 +135,17 @@ export const groupRoutes: RouteModule = (app, ctx) => {
       if (!group) throw notFound('Group');
       if (request.body.filter && group.kind !== 'smart') throw new StewardError('invalid_filter', 'A static group has no filter.');
       if (request.body.name) await nameFree(request.body.name, id);
+      // Membership follows the filter: those leaving and those joining are reconciled.
+      if (request.body.filter) await ctx.policies.markGroups([id]);
       await ctx.groups.update(id, {
         name: request.body.name,
         description: request.body.description,
         filter: request.body.filter ? smartFilter(request.body.filter) : undefined,
       });
+      if (request.body.filter) {
+        await ctx.policies.markGroups([id]);
+        await ctx.jobs.wake(RECONCILE_JOB_KEY);
+      }
       const updated = await ctx.groups.get(id);
       if (!updated) throw notFound('Group');
       return toGroup(updated, await ctx.groups.memberCount(id));
@@ -185,7 +194,10 @@ export const groupRoutes: RouteModule = (app, ctx) => {
       const group = await ctx.groups.get(request.params.id);
       if (!group) throw notFound('Group');
       request.auditTarget = { type: 'group', id: group.id, details: { name: group.name } };
+      // Its members lose what the group gave them.
+      await ctx.policies.markGroups([group.id]);
       await ctx.groups.delete(group.id);
+      await ctx.jobs.wake(RECONCILE_JOB_KEY);
       return reply.code(204).send(null);
     },
   );

@@ -68,7 +68,15 @@ export class CommandQueue {
 
   /** Creates a command and fans it out to every applicable device, atomically. */
   async enqueue(input: EnqueueInput): Promise<EnqueueResult> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.db.transaction().execute((trx) => this.enqueueWithin(trx, input));
+  }
+
+  /**
+   * `enqueue` inside the caller's transaction, so a caller can write its own bookkeeping (the
+   * reconciler's configuration states) atomically with the command.
+   */
+  async enqueueWithin(trx: Kysely<DB>, input: EnqueueInput): Promise<EnqueueResult> {
+    {
       const now = Date.now();
       const command: CommandRow = {
         id: uuidv7(now),
@@ -97,7 +105,7 @@ export class CommandQueue {
       if (inserted === 0) throw new StewardError('empty_target', undefined, { targeted, skipped: targeted });
       await trx.updateTable('commands').set({ device_count: inserted }).where('id', '=', command.id).execute();
       return { command: { ...command, device_count: inserted }, skipped: targeted - inserted };
-    });
+    }
   }
 
   private async countTargeted(db: Kysely<DB>, target: CommandTarget): Promise<number> {

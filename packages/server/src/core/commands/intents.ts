@@ -63,6 +63,8 @@ export const INTENTS = Object.freeze({
     description: 'Report the device location (Apple devices: only in lost mode).',
     params: NONE,
     platforms: [...MOBILE_APPLE, 'android'],
+    // BYOD: a personal device's whereabouts are its owner's business.
+    ownership: ['corporate'],
   }),
   enable_lost_mode: define({
     permission: 'command.enable_lost_mode',

@@ -1,5 +1,6 @@
 import { type Kysely, type Selectable, type SqlBool, sql } from 'kysely';
 import type { Dialect } from '../../db/database.js';
+import { markDirty } from '../policies/dirty.js';
 import type { DB, DevicesTable } from '../../db/schema.js';
 import type { DeviceChangeListener, EventPublisher } from '../events/event-publisher.js';
 import { uuidv7 } from '../ids.js';
@@ -100,6 +101,7 @@ export class DeviceRepository {
     await db.insertInto('devices').values(row).execute();
     if (state === 'enrolled') await this.hooks.events?.publish('device.enrolled', deviceEvent(row), db, now);
     await this.hooks.changed?.devicesChanged([row.id], db);
+    if (state === 'enrolled') await markDirty(db, [row.id], now);
     return row;
   }
 
@@ -194,6 +196,8 @@ export class DeviceRepository {
       })
       .where('id', '=', id)
       .execute();
+    // Ownership and the assigned user change what a device's policy translates to.
+    if (changes.ownership !== undefined || changes.assignedUser !== undefined) await markDirty(db, [id]);
   }
 
   async setEnrollmentState(id: string, state: EnrollmentState, db: Kysely<DB> = this.db): Promise<void> {
@@ -204,6 +208,7 @@ export class DeviceRepository {
       .set({ enrollment_state: state, updated_at: now, ...(state === 'enrolled' ? { enrolled_at: now } : {}) })
       .where('id', '=', id)
       .execute();
+    if (state === 'enrolled') await markDirty(db, [id], now);
     // Only a transition is an event: a repeated TokenUpdate re-sets "enrolled" without enrolling again.
     if (!previous || previous.enrollment_state === state) return;
     const type = ENROLLMENT_EVENTS[state as keyof typeof ENROLLMENT_EVENTS];
@@ -228,9 +233,15 @@ export class DeviceRepository {
 
   /** Stores reported inventory: typed columns where they exist, the rest merged into the JSON. */
   async applyInventory(id: string, update: InventoryUpdate, db: Kysely<DB> = this.db): Promise<void> {
-    const current = await db.selectFrom('devices').select(['inventory']).where('id', '=', id).executeTakeFirst();
+    const current = await db.selectFrom('devices').select(['inventory', 'ownership']).where('id', '=', id).executeTakeFirst();
     if (!current) return;
-    const facts = { ...(JSON.parse(current.inventory) as Record<string, unknown>), ...(update.facts ?? {}) };
+    const reported = { ...(update.facts ?? {}) };
+    // BYOD, enforced here for every channel: no location and no list of the owner's own apps is kept for a personal device.
+    if (current.ownership === 'personal') {
+      delete reported.location;
+      delete reported.apps;
+    }
+    const facts = { ...(JSON.parse(current.inventory) as Record<string, unknown>), ...reported };
     const now = Date.now();
     await db
       .updateTable('devices')
@@ -247,6 +258,8 @@ export class DeviceRepository {
       .where('id', '=', id)
       .execute();
     await this.hooks.changed?.devicesChanged([id], db);
+    // What the device reports can change what it should get (smart groups, OS targets, drift): reconcile it.
+    await markDirty(db, [id], now);
   }
 }
 

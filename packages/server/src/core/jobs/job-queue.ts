@@ -114,4 +114,15 @@ export class JobQueue {
       .execute();
     return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
   }
+
+  /** Makes a queued job (a periodic one, by its unique key) due now: a kick after a change. */
+  async wake(uniqueKey: string, now = Date.now()): Promise<void> {
+    await this.db
+      .updateTable('jobs')
+      .set({ run_at: now })
+      .where('unique_key', '=', uniqueKey)
+      .where('state', '=', 'queued')
+      .where('run_at', '>', now)
+      .execute();
+  }
 }

@@ -18,7 +18,7 @@ export const PasscodeSettings = Type.Object(
     required: Type.Optional(Type.Boolean()),
     minLength: Type.Optional(Type.Integer({ minimum: 4, maximum: 16 })),
     /** any < numeric < alphanumeric < complex (letters, digits and a symbol). */
-    complexity: Type.Optional(Type.Union(PASSCODE_COMPLEXITIES.map((c) => Type.Literal(c)))),
+    complexity: Type.Optional(Type.Union([Type.Literal('any'), Type.Literal('numeric'), Type.Literal('alphanumeric'), Type.Literal('complex')])),
     maxInactivityMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })),
     /** Failed attempts before the device wipes itself (personal devices: the work data only). */
     maxFailedAttempts: Type.Optional(Type.Integer({ minimum: 2, maximum: 16 })),
@@ -162,6 +162,12 @@ export interface TranslationTarget {
   readonly platform: Platform;
   readonly ownership: Ownership;
   readonly assignedUser?: string | null;
+  /**
+   * The configuration key the translation will be delivered under (`policy.<uuid>`): stable across
+   * versions, so a channel can derive identifiers from it (Apple: the profile's PayloadIdentifier)
+   * and a new version replaces the old one on the device. Absent in previews.
+   */
+  readonly key?: string;
 }
 
 /** A setting a channel can't enforce on a device, said plainly (shown in previews and per device). */
@@ -187,4 +193,13 @@ export interface PolicyTranslator {
   translate(settings: PolicySettings, target: TranslationTarget): PolicyTranslation;
   /** Checks a raw platform profile an admin uploads; returns the problems found (empty when valid). */
   validateRaw?(content: string): readonly string[];
+  /** The raw profile's own identifier, when the format has one (Apple: the top-level PayloadIdentifier). */
+  rawIdentifier?(content: string): string | null;
+  /** What `apply_configuration` carries for a raw profile on this channel (default: `{ content }`). */
+  rawPayload?(content: string, identifier: string | null): unknown;
+  /**
+   * What `remove_configuration` needs to undo an applied payload once its source is gone (Apple:
+   * `{ identifier }`); stored beside the configuration's state. Default: nothing.
+   */
+  removal?(payload: unknown): unknown;
 }

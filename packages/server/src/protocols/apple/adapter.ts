@@ -6,6 +6,7 @@ import { AppleRepository } from './apple-repository.js';
 import { DeclarativeManagement } from './ddm.js';
 import { declarationRoutes } from './declarations-routes.js';
 import { DeviceIdentityVerifier } from './identity.js';
+import { createApplePolicyTranslator } from './policy.js';
 import { PushService } from './push-service.js';
 import { appleRoutes } from './routes.js';
 import { createHash } from 'node:crypto';
@@ -121,6 +122,7 @@ export function createAppleAdapter(ctx: Context, log: FastifyBaseLogger): Platfo
       push.push({ commandId }).catch((error) => log.warn({ err: error }, 'push failed'));
     },
     membershipChanged,
+    policy: createApplePolicyTranslator({ publicUrl: ctx.config.publicUrl }),
     close: () => push.close(),
   };
 }

@@ -444,7 +444,8 @@ export class AppleMdmService {
       command.type === 'clear_passcode' && device.unlock_token_sealed
         ? this.ctx.box.open(device.unlock_token_sealed, UNLOCK_CONTEXT(device.device_id))
         : undefined;
-    return appleCommandsFor(command.type as IntentName, payload as never, { platform, unlockToken });
+    const ownership = command.type === 'refresh_inventory' ? ((await this.ctx.devices.get(device.device_id))?.ownership as 'personal' | undefined) : undefined;
+    return appleCommandsFor(command.type as IntentName, payload as never, { platform, unlockToken, ownership });
   }
 
   // --- helpers --------------------------------------------------------------------------------

@@ -31,6 +31,8 @@ export interface AppleCommandContext {
   unlockToken?: Buffer | undefined;
   /** The profile to install (signed or not), for InstallProfile. */
   profilePayload?: Buffer | undefined;
+  /** Personal devices get no full app inventory. */
+  ownership?: 'corporate' | 'personal' | undefined;
 }
 
 export type AppleCommandErrorCode = 'unsupported_intent' | 'unlock_token_missing' | 'profile_payload_missing' | 'invalid_params';
@@ -257,10 +259,11 @@ const BUILDERS: { readonly [N in IntentName]: Builder<N> } = {
     if (!unlockToken || unlockToken.length === 0) throw new MissingUnlockToken();
     return [command('ClearPasscode', { UnlockToken: unlockToken })];
   },
-  refresh_inventory: (_params, { platform }) => [
+  refresh_inventory: (_params, { platform, ownership }) => [
     deviceInformationCommand(platform),
     securityInfoCommand(),
-    installedApplicationListCommand(),
+    // A personal device's own apps are none of the organisation's business: only the managed ones.
+    ownership === 'personal' ? managedApplicationListCommand() : installedApplicationListCommand(),
     profileListCommand(),
     certificateListCommand(),
   ],
@@ -273,7 +276,10 @@ const BUILDERS: { readonly [N in IntentName]: Builder<N> } = {
     const profile = appleConfiguration(params.payload);
     return [command('InstallProfile', { Payload: profile.mobileconfig })];
   },
-  remove_configuration: (params) => [command('RemoveProfile', { Identifier: appleConfiguration(params.payload).identifier })],
+  // Removal needs only the identifier (the reconciler keeps `{ identifier }` once the profile itself is gone).
+  remove_configuration: (params) => [
+    command('RemoveProfile', { Identifier: required((params.payload as Partial<AppleConfiguration> | undefined)?.identifier, 'payload.identifier') }),
+  ],
   install_app: (params, { platform }) => {
     const identifier = required(params.identifier, 'identifier');
     // A catalogue entry is an App Store id (digits), an enterprise app's manifest URL, or a bundle id.
