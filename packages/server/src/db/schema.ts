@@ -272,6 +272,18 @@ export interface ConfigurationStatesTable {
   updated_at: number;
 }
 
+/** A person's named device-list view; `query` is the list's search parameters as a JSON object of strings. */
+export interface SavedViewsTable {
+  id: string;
+  /** `user` or `token`: whose view it is (API tokens may keep views too). */
+  owner_type: string;
+  owner_id: string;
+  name: string;
+  query: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -294,4 +306,5 @@ export interface DB {
   declarations: DeclarationsTable;
   declaration_assignments: DeclarationAssignmentsTable;
   configuration_states: ConfigurationStatesTable;
+  saved_views: SavedViewsTable;
 }
