@@ -149,7 +149,7 @@ export function EnrollmentPage() {
                       <Table.Td>
                         <Group gap="xs" justify="flex-end" wrap="nowrap">
                           {e.active ? (
-                            <Button size="compact-sm" variant="light" onClick={() => setShownId(e.id)} aria-label={`Show the link of ${e.name}`}>
+                            <Button size="compact-sm" variant="light" onClick={() => setShownId(e.id)} aria-label={`Link & QR code of ${e.name}`}>
                               Link & QR code
                             </Button>
                           ) : null}

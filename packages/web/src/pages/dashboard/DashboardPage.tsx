@@ -173,7 +173,7 @@ const versionLabel = (platform: string, version: string | null) => `${label(plat
 
 function Stat({ label: text, value, color, search, note }: { label: string; value: number; color: string; search: DeviceSearch; note?: string }) {
   return (
-    <Link to="/devices" search={search} style={{ textDecoration: 'none', color: 'inherit' }} aria-label={`${text}: ${value.toLocaleString()}`}>
+    <Link to="/devices" search={search} style={{ textDecoration: 'none', color: 'inherit' }}>
       <Paper withBorder radius="md" p="md" h="100%">
         <Text size="sm" c="dimmed">
           {text}
@@ -203,8 +203,8 @@ function ChartCard(props: {
       <Title order={2} size="h4" id={`${props.id}-heading`} mb="sm">
         {props.title}
       </Title>
-      {/* The picture repeats the list below it, which is what assistive technology reads. */}
-      <div aria-hidden="true">{props.chart}</div>
+      {/* The picture repeats the list below it, which is what keyboards and assistive technology use. */}
+      <div inert>{props.chart}</div>
       <ul style={{ listStyle: 'none', padding: 0, margin: '12px 0 0', display: 'flex', flexWrap: 'wrap', gap: '4px 16px' }}>
         {props.links.map((link) => (
           <li key={link.key}>
