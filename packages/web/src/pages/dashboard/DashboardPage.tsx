@@ -80,6 +80,7 @@ export function DashboardPage() {
                   h={220}
                   data={d.byPlatform.map((p) => ({ platform: label(p.platform), Devices: p.count }))}
                   dataKey="platform"
+                  yAxisProps={{ allowDecimals: false }}
                   series={[{ name: 'Devices', color: 'teal.6' }]}
                   withTooltip={false}
                 />
@@ -126,6 +127,7 @@ export function DashboardPage() {
                   data={d.byOsVersion.map((v) => ({ version: versionLabel(v.platform, v.osVersion), Devices: v.count }))}
                   dataKey="version"
                   yAxisProps={{ width: 130 }}
+                  xAxisProps={{ allowDecimals: false }}
                   series={[{ name: 'Devices', color: 'blue.6' }]}
                   withTooltip={false}
                 />
@@ -144,6 +146,7 @@ export function DashboardPage() {
                   h={220}
                   data={d.enrollments.map((e) => ({ day: e.day.slice(5), Enrolled: e.count }))}
                   dataKey="day"
+                  yAxisProps={{ allowDecimals: false }}
                   series={[{ name: 'Enrolled', color: 'teal.6' }]}
                   curveType="monotone"
                   withTooltip={false}
