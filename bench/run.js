@@ -1084,7 +1084,7 @@ function describe(scenario, figures) {
     case 'console':
       return figures.firstRowsWarmMs === undefined
         ? `initial JS ${fmt(figures.initialJsGzipKb)} KB gzipped; dashboard p50 ${fmt(figures.dashboardP50Ms)} ms; browser ${figures.browser}`
-        : `devices page first rows ${fmt(figures.firstRowsWarmMs)} ms warm (${fmt(figures.firstRowsColdMs)} ms cold); filter p95 ${fmt(figures.filterP95Ms)} ms (p50 ${fmt(figures.filterP50Ms)}); initial JS ${fmt(figures.initialJsGzipKb)} KB gzipped; dashboard p50 ${fmt(figures.dashboardP50Ms)} ms`;
+        : `devices page first rows ${fmt(figures.firstRowsWarmMs)} ms warm (${fmt(figures.firstRowsColdMs)} ms cold); filter p95 ${fmt(figures.filterP95Ms)} ms (p50 ${fmt(figures.filterP50Ms)}; API request p50 ${fmt(figures.filterApiP50Ms)} ms); initial JS ${fmt(figures.initialJsGzipKb)} KB gzipped; dashboard p50 ${fmt(figures.dashboardP50Ms)} ms`;
     case 'idle-memory':
       return `RSS ${fmt(figures.rssMb)} MB (peak ${fmt(figures.peakRssMb)} MB) after ${figures.settleMs / 1000} s idle`;
     case 'apple-enroll':

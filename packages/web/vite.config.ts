@@ -6,7 +6,8 @@ import { defineConfig } from 'vite';
  * serves it on http://localhost:5173 and forwards /api to a running server (STEWARD_API_URL,
  * by default the self-signed https://localhost:8443 that `npm start` runs).
  */
-const CHARTS = /[\\/]node_modules[\\/](recharts|@mantine[\\/]charts|d3-[a-z-]+|internmap|victory-vendor|@reduxjs|react-redux|redux|redux-thunk|reselect|immer|es-toolkit|eventemitter3|decimal\.js-light|tiny-invariant)[\\/]/;
+const CHARTS =
+  /[\\/]node_modules[\\/](recharts|@mantine[\\/]charts|d3-[a-z-]+|internmap|victory-vendor|@reduxjs|react-redux|redux|redux-thunk|reselect|immer|es-toolkit|eventemitter3|decimal\.js-light|tiny-invariant)[\\/]/;
 
 export default defineConfig({
   base: '/',

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { AppleDevice } from '@steward/simulators';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppleLab, startAppleLab } from '../../simulators/src/test-support/apple-lab.js';
+import { type AppleLab, startAppleLab } from '../../simulators/dist/test-support/apple-lab.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CONSOLE_INDEX = fileURLToPath(new URL('../dist/index.html', import.meta.url));
@@ -189,7 +189,9 @@ describe.skipIf(skip)('web console following a simulated iPhone live', () => {
         await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
         await page.waitForLoadState('networkidle').catch(() => undefined);
         // Skeletons and spinners out of the way before judging contrast and names.
-        await page.waitForFunction(() => document.querySelectorAll('.mantine-Skeleton-root').length === 0, undefined, { timeout: 10_000 }).catch(() => undefined);
+        await page
+          .waitForFunction(() => document.querySelectorAll('.mantine-Skeleton-root').length === 0, undefined, { timeout: 10_000 })
+          .catch(() => undefined);
         problems.push(...(await axe(`${name} (${scheme})`)));
         await shoot(`${name}-${scheme}`);
       }

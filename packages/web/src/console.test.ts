@@ -155,7 +155,10 @@ describe.skipIf(skip)('web console in Chromium', () => {
     await platforms.getByRole('link', { name: 'macOS: 2 devices' }).waitFor();
     await page.getByRole('region', { name: 'Compliance' }).getByRole('link', { name: 'Not compliant: 3 devices' }).waitFor();
     await page.getByRole('region', { name: 'OS versions' }).getByRole('link', { name: 'iOS 18.2: 1 device' }).waitFor();
-    await page.getByRole('region', { name: 'Enrollments, last 30 days' }).getByRole('link', { name: /enrolled in 30 days/ }).waitFor();
+    await page
+      .getByRole('region', { name: 'Enrollments, last 30 days' })
+      .getByRole('link', { name: /enrolled in 30 days/ })
+      .waitFor();
     // The charts themselves are drawn (recharts loaded with the page, not with the console's first script).
     expect(await page.locator('.recharts-surface').count()).toBeGreaterThanOrEqual(3);
     await page.mouse.move(0, 0);
@@ -187,7 +190,10 @@ describe.skipIf(skip)('web console in Chromium', () => {
 
     await page.getByRole('button', { name: 'Saved views' }).click();
     await page.getByRole('menuitem', { name: 'Save current view…' }).click();
-    await page.getByRole('dialog', { name: 'Save this view' }).getByLabel(/View name/).fill('Macs');
+    await page
+      .getByRole('dialog', { name: 'Save this view' })
+      .getByLabel(/View name/)
+      .fill('Macs');
     await page.getByRole('button', { name: 'Save view' }).click();
     await page.getByRole('dialog', { name: 'Save this view' }).waitFor({ state: 'detached' });
     await page.goto(`${server.url}/devices`);
