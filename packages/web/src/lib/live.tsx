@@ -14,6 +14,9 @@ interface CommandChanged {
 
 /** Events arrive in bursts (a fan-out completing): gather a moment's worth, then refetch once. */
 const SETTLE_MS = 250;
+/** The dashboard's aggregates are refreshed at most this often (the server caches them for 10 s anyway). */
+const DASHBOARD_EVERY_MS = 15_000;
+let dashboardRefreshedAt = 0;
 
 /**
  * Listens to the server's live changes (`GET /api/v1/events/stream`) and invalidates the cached queries
@@ -74,7 +77,11 @@ async function invalidate(
   queryClient: QueryClient,
   pending: { all: boolean; devices: Set<string>; deviceLists: boolean; commands: Set<string>; timelines: Set<string> },
 ): Promise<void> {
-  const work: Promise<void>[] = [queryClient.invalidateQueries({ queryKey: ['dashboard'] })];
+  const work: Promise<void>[] = [];
+  if (Date.now() - dashboardRefreshedAt >= DASHBOARD_EVERY_MS) {
+    dashboardRefreshedAt = Date.now();
+    work.push(queryClient.invalidateQueries({ queryKey: ['dashboard'] }));
+  }
   if (pending.all) {
     work.push(queryClient.invalidateQueries({ queryKey: ['devices'] }), queryClient.invalidateQueries({ queryKey: ['commands'] }));
     await Promise.all(work);

@@ -103,6 +103,22 @@ export class DashboardRepository {
     };
   }
 
+  /** Changes whenever a device or a command delivery changes: two index-only lookups (devices_updated, command_deliveries_updated). */
+  async marker(): Promise<string> {
+    const [devices, deliveries] = await Promise.all([
+      this.db
+        .selectFrom('devices')
+        .select((eb) => eb.fn.max('updated_at').as('m'))
+        .executeTakeFirst(),
+      this.db
+        .selectFrom('command_deliveries')
+        .select((eb) => eb.fn.max('updated_at').as('m'))
+        .executeTakeFirst(),
+    ]);
+    // A deleted device leaves the newest change as it was: the cache's age limit covers that.
+    return `${devices?.m ?? 0}/${deliveries?.m ?? 0}`;
+  }
+
   /** How many devices have a delivery in one of these states: the device list's `deliveryState` filter, counted. */
   private async distinctDevicesWithDeliveries(states: string[]): Promise<number> {
     const row = await this.db

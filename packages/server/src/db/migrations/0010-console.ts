@@ -22,5 +22,7 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .execute();
   await db.schema.createIndex('devices_updated').on('devices').columns(['updated_at', 'id']).execute();
   await db.schema.createIndex('devices_platform_os').on('devices').columns(['platform', 'os_version']).execute();
+  // "Enrolled and not seen since t", counted from the index alone (475 ms → a few ms at 100k devices on SQLite).
+  await db.schema.createIndex('devices_state_seen').on('devices').columns(['enrollment_state', 'last_seen_at']).execute();
   await db.schema.createIndex('command_deliveries_updated').on('command_deliveries').columns(['updated_at']).execute();
 }
