@@ -2519,7 +2519,7 @@ export interface paths {
         };
         /**
          * Fleet figures: devices by platform, OS version and compliance, enrollments per day, devices needing attention, pending commands
-         * @description Compliance is the current split only: a compliance history (rate over time) is not recorded yet. Each figure matches a device-list filter, so the console can link to the devices it counts.
+         * @description Compliance is the current split only: a compliance history (rate over time) is not recorded yet. Each figure matches a device-list filter, so the console can link to the devices it counts. A node reuses its figures for up to 10 s while the fleet is unchanged, 3 s otherwise (see generatedAt).
          */
         get: {
             parameters: {
