@@ -184,7 +184,8 @@ describe.skipIf(skip)('web console following a simulated iPhone live', () => {
     const problems: string[] = [];
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
-      for (const [name, path, heading] of pages) {
+      // Every page in the light theme; the dark theme's colours are shared, so three pages cover them.
+      for (const [name, path, heading] of scheme === 'light' ? pages : pages.slice(0, 3)) {
         await page.goto(`${lab.url}${path}`);
         await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
         await page.waitForLoadState('networkidle').catch(() => undefined);
