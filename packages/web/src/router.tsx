@@ -6,7 +6,7 @@ import { AppLayout } from './components/AppLayout';
 import { ErrorPage, NotFoundPage, PendingPage } from './components/StatusPages';
 import { AuditPage } from './pages/AuditPage';
 import { CommandsPage } from './pages/CommandsPage';
-import { DevicesPage, validateDeviceSearch } from './pages/DevicesPage';
+import { DevicesPage, devicesListQuery, validateDeviceSearch } from './pages/DevicesPage';
 import { EnrollmentPage } from './pages/EnrollmentPage';
 import { GroupsPage } from './pages/GroupsPage';
 import { LoginPage } from './pages/LoginPage';
@@ -66,6 +66,12 @@ const devicesRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: 'devices',
   validateSearch: validateDeviceSearch,
+  // Starts the first page's request as soon as the session is known, not after the page has rendered;
+  // not awaited, so the page (with its loading rows) shows at once.
+  loaderDeps: ({ search }) => search,
+  loader: ({ context, deps }) => {
+    void context.queryClient.prefetchQuery(devicesListQuery(deps));
+  },
   component: DevicesPage,
 });
 

@@ -1,6 +1,6 @@
 import { Anchor, Button, Checkbox, Group, Pagination, Paper, Pill, Select, Skeleton, Stack, Table, Text, TextInput, ThemeIcon, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { Link, getRouteApi } from '@tanstack/react-router';
 import { useEffect, useMemo, useState } from 'react';
 import { api, call } from '../api/client';
@@ -20,6 +20,18 @@ import { SavedViews } from './devices/SavedViews';
 
 export { validateDeviceSearch } from '../lib/device-search';
 const PAGE_SIZES = ['25', '50', '100'];
+
+/** One page of the list for a search; the route's loader starts it before the page renders. */
+export function devicesListQuery(search: DeviceSearch) {
+  const sort = search.sort ?? 'name';
+  const size = search.size ?? 25;
+  const page = search.page ?? 1;
+  const filters = filterParams(search);
+  return queryOptions({
+    queryKey: ['devices', { ...filters, sort, page, size }],
+    queryFn: () => call(api.GET('/api/v1/devices', { params: { query: { ...filters, sort, offset: (page - 1) * size, limit: size } } })),
+  });
+}
 
 const route = getRouteApi('/signed-in/devices');
 
@@ -56,16 +68,7 @@ export function DevicesPage() {
     if ((search.q ?? '') !== text.trim()) setText(search.q ?? '');
   }, [search.q]);
 
-  const devices = useQuery({
-    queryKey: ['devices', { ...filters, sort, page, size }],
-    queryFn: () =>
-      call(
-        api.GET('/api/v1/devices', {
-          params: { query: { ...filters, sort, offset: (page - 1) * size, limit: size } },
-        }),
-      ),
-    placeholderData: keepPreviousData,
-  });
+  const devices = useQuery({ ...devicesListQuery(search), placeholderData: keepPreviousData });
 
   const total = devices.data?.total;
   const pages = total === undefined ? 1 : Math.max(1, Math.ceil(total / size));
