@@ -35,6 +35,7 @@ import { fakeApple } from '../packages/simulators/dist/test-support/apple-lab.js
 import { bindSteward } from '../packages/simulators/dist/android/bind.js';
 import { startAmapiStandIn } from '../packages/simulators/dist/android/stand-in.js';
 import { reconcileScenarios } from './reconcile.js';
+import { CONSOLE_TARGETS, consoleScenario } from './console.js';
 
 const execFileAsync = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,7 +46,7 @@ const STEWARD = path.join(ROOT, 'packages/cli/bin/steward.js');
  * The Apple scenarios run afterwards against a server of their own (fresh database, APNs stand-in),
  * whose fleet is enrolled through the real protocol rather than seeded.
  */
-const FOUNDATION_SCENARIOS = ['idle-memory', 'device-list', 'device-search', 'enqueue-fanout', 'compliance-eval'];
+const FOUNDATION_SCENARIOS = ['idle-memory', 'device-list', 'device-search', 'console', 'enqueue-fanout', 'compliance-eval'];
 const APPLE_SCENARIOS = ['apple-enroll', 'apple-memory', 'apple-commands'];
 const WINDOWS_SCENARIOS = ['windows-enroll', 'windows-sessions'];
 const ANDROID_SCENARIOS = ['android-sync'];
@@ -60,6 +61,7 @@ const TARGETS = {
   'enqueue-fanout': [{ metric: 'maxMs', op: '<', value: 2000, unit: 'ms', description: 'every enqueue to the whole fleet under 2 s' }],
   'device-list': [{ metric: 'p95Ms', op: '<', value: 50, unit: 'ms', description: 'p95 of a filtered, sorted page of 50 under 50 ms' }],
   'device-search': null,
+  console: CONSOLE_TARGETS,
   'idle-memory': [{ metric: 'rssMb', op: '<', value: 150, unit: 'MB', description: 'idle server RSS under 150 MB' }],
   'compliance-eval': [
     { metric: 'fullMs', op: '<', value: 10_000, unit: 'ms', description: 'compliance re-evaluation of the whole fleet (every status written) under 10 s' },
@@ -1418,6 +1420,7 @@ const RUNNERS = {
   'device-list': deviceList,
   'device-search': deviceSearch,
   'enqueue-fanout': enqueueFanout,
+  console: (run) => consoleScenario(run, { httpRequest, agent: new http.Agent({ keepAlive: true, maxSockets: 1 }) }),
   'apple-enroll': appleEnroll,
   'apple-memory': appleMemory,
   'apple-commands': appleCommands,
@@ -1543,6 +1546,10 @@ function describe(scenario, figures) {
     case 'device-list':
     case 'device-search':
       return `p95 ${fmt(figures.p95Ms)} ms (p50 ${fmt(figures.p50Ms)}, p99 ${fmt(figures.p99Ms)}), ${fmt(figures.throughputRps)} req/s at concurrency ${figures.concurrency}, ${figures.errors} errors`;
+    case 'console':
+      return figures.firstRowsWarmMs === undefined
+        ? `initial JS ${fmt(figures.initialJsGzipKb)} KB gzipped; dashboard p50 ${fmt(figures.dashboardP50Ms)} ms; browser ${figures.browser}`
+        : `devices page first rows ${fmt(figures.firstRowsWarmMs)} ms warm (${fmt(figures.firstRowsColdMs)} ms cold); filter p95 ${fmt(figures.filterP95Ms)} ms (p50 ${fmt(figures.filterP50Ms)}; API request p50 ${fmt(figures.filterApiP50Ms)} ms); initial JS ${fmt(figures.initialJsGzipKb)} KB gzipped; dashboard p50 ${fmt(figures.dashboardP50Ms)} ms`;
     case 'idle-memory':
       return `RSS ${fmt(figures.rssMb)} MB (peak ${fmt(figures.peakRssMb)} MB) after ${figures.settleMs / 1000} s idle`;
     case 'apple-enroll':

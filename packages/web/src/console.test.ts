@@ -19,6 +19,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const CONSOLE_INDEX = fileURLToPath(new URL('../dist/index.html', import.meta.url));
 const README_SCREENSHOT = fileURLToPath(new URL('../../../docs/images/console-devices.png', import.meta.url));
 const DEVICE_SCREENSHOT = fileURLToPath(new URL('../../../docs/images/console-device.png', import.meta.url));
+const DASHBOARD_SCREENSHOT = fileURLToPath(new URL('../../../docs/images/console-dashboard.png', import.meta.url));
 
 const ADMIN = { email: 'ada@example.com', name: 'Ada Lovelace', password: 'analytical-engine-1843' };
 const hasChromium = fs.existsSync(CHROMIUM);
@@ -76,11 +77,15 @@ describe.skipIf(skip)('web console in Chromium', () => {
     await page.getByLabel(/^Confirm password/).fill(ADMIN.password);
     await page.getByRole('button', { name: 'Create admin and sign in' }).click();
 
+    await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();
     await page.getByRole('heading', { name: 'Devices', level: 1 }).waitFor();
     await page.getByRole('heading', { name: 'No devices enrolled yet' }).waitFor();
-    expect(new URL(page.url()).pathname).toBe('/');
+    expect(new URL(page.url()).pathname).toBe('/devices');
     expect(await page.getByTestId('signed-in-user').textContent()).toBe(ADMIN.name);
     expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents()).toEqual([
+      'Dashboard',
       'Devices',
       'Enrollment',
       'Groups',
@@ -94,16 +99,15 @@ describe.skipIf(skip)('web console in Chromium', () => {
   it('lists devices and finds one by searching', async () => {
     await server.ctx.devices.create({ platform: 'ios', ownership: 'corporate', name: 'Alice iPhone', osVersion: '18.1' });
     await server.ctx.devices.create({ platform: 'android', ownership: 'personal', name: 'Bob Pixel', osVersion: '15' });
-    await page.reload();
 
-    await page.getByRole('cell', { name: 'Bob Pixel' }).waitFor();
+    await page.getByRole('link', { name: 'Bob Pixel', exact: true }).waitFor();
     expect(await deviceRows().count()).toBe(2);
     expect(await page.getByTestId('device-total').textContent()).toBe('2 devices');
 
     await page.getByLabel('Search').fill('Alice');
-    await page.getByRole('cell', { name: 'Bob Pixel' }).waitFor({ state: 'detached' });
+    await page.getByRole('link', { name: 'Bob Pixel', exact: true }).waitFor({ state: 'detached' });
     expect(await deviceRows().count()).toBe(1);
-    expect(await deviceRows().first().getByRole('cell').first().textContent()).toBe('Alice iPhone');
+    expect(await deviceRows().first().getByRole('cell').nth(1).textContent()).toBe('Alice iPhone');
     expect(await page.getByTestId('device-total').textContent()).toBe('1 device match');
     expect(new URL(page.url()).searchParams.get('q')).toBe('Alice');
   });
@@ -128,19 +132,96 @@ describe.skipIf(skip)('web console in Chromium', () => {
     expect(new URL(page.url()).pathname).toBe('/groups');
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();
-    await page.getByRole('cell', { name: 'Alice iPhone' }).waitFor();
+    await page.getByRole('link', { name: 'Alice iPhone', exact: true }).waitFor();
   });
 
   it('shows the fleet for the README screenshot', async () => {
     await seedFleet(server);
-    await page.goto(`${server.url}/`);
-    await page.getByRole('cell', { name: 'Finance MacBook Pro' }).waitFor();
+    await page.goto(`${server.url}/devices`);
+    await page.getByRole('link', { name: 'Finance MacBook Pro', exact: true }).waitFor();
     expect(await deviceRows().count()).toBe(9);
     await page.mouse.move(0, 0);
     const target = process.env.STEWARD_UPDATE_SCREENSHOTS ? README_SCREENSHOT : path.join(dataDir, 'console-devices.png');
     fs.mkdirSync(path.dirname(target), { recursive: true });
     await page.screenshot({ path: target, fullPage: false });
     expect(fs.statSync(target).size).toBeGreaterThan(10_000);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('sums the fleet up on the dashboard, each figure a link into the filtered device list', async () => {
+    await page.goto(`${server.url}/`);
+    await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    const platforms = page.getByRole('region', { name: 'Devices by platform' });
+    await platforms.getByRole('link', { name: 'macOS: 2 devices' }).waitFor();
+    await page.getByRole('region', { name: 'Compliance' }).getByRole('link', { name: 'Not compliant: 3 devices' }).waitFor();
+    await page.getByRole('region', { name: 'OS versions' }).getByRole('link', { name: 'iOS 18.2: 1 device' }).waitFor();
+    await page
+      .getByRole('region', { name: 'Enrollments, last 30 days' })
+      .getByRole('link', { name: /enrolled in 30 days/ })
+      .waitFor();
+    // The charts themselves are drawn (recharts loaded with the page, not with the console's first script).
+    expect(await page.locator('.recharts-surface').count()).toBeGreaterThanOrEqual(3);
+    await page.mouse.move(0, 0);
+    const target = process.env.STEWARD_UPDATE_SCREENSHOTS ? DASHBOARD_SCREENSHOT : path.join(dataDir, 'console-dashboard.png');
+    await page.screenshot({ path: target, fullPage: false });
+    expect(fs.statSync(target).size).toBeGreaterThan(10_000);
+
+    await page.getByRole('link', { name: /^Not compliant\s*3/ }).click();
+    await page.getByRole('heading', { name: 'Devices', level: 1 }).waitFor();
+    expect(new URL(page.url()).searchParams.get('complianceState')).toBe('noncompliant');
+    await page.getByRole('link', { name: 'Reception desk PC', exact: true }).waitFor();
+    expect(await deviceRows().count()).toBe(3);
+
+    await page.goBack();
+    await page.getByRole('region', { name: 'Devices by platform' }).getByRole('link', { name: 'macOS: 2 devices' }).click();
+    await page.getByRole('link', { name: 'Design iMac', exact: true }).waitFor();
+    expect(new URL(page.url()).searchParams.get('platform')).toBe('macos');
+    expect(await deviceRows().count()).toBe(2);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('saves a view, exports the filtered list, and sends one command to a selection with live progress', async () => {
+    await page.goto(`${server.url}/devices?platform=macos`);
+    await page.getByRole('link', { name: 'Design iMac', exact: true }).waitFor();
+    const exportLink = page.getByRole('link', { name: 'Export CSV' });
+    expect(await exportLink.getAttribute('href')).toBe('/api/v1/devices/export.csv?platform=macos');
+    const csv = await page.evaluate(async (href) => (await fetch(href ?? '')).text(), await exportLink.getAttribute('href'));
+    expect(csv.split('\r\n').filter(Boolean)).toHaveLength(3);
+
+    await page.getByRole('button', { name: 'Saved views' }).click();
+    await page.getByRole('menuitem', { name: 'Save current view…' }).click();
+    await page
+      .getByRole('dialog', { name: 'Save this view' })
+      .getByLabel(/View name/)
+      .fill('Macs');
+    await page.getByRole('button', { name: 'Save view' }).click();
+    await page.getByRole('dialog', { name: 'Save this view' }).waitFor({ state: 'detached' });
+    await page.goto(`${server.url}/devices`);
+    await page.getByRole('link', { name: 'Alice iPhone', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Saved views' }).click();
+    await page.getByRole('menuitem', { name: 'Macs', exact: true }).click();
+    await page.getByRole('link', { name: 'Alice iPhone', exact: true }).waitFor({ state: 'detached' });
+    expect(new URL(page.url()).searchParams.get('platform')).toBe('macos');
+
+    // Select both Macs with the keyboard: tab to the header checkbox and press space.
+    await page.getByRole('checkbox', { name: 'Select every device on this page' }).focus();
+    await page.keyboard.press('Space');
+    await page.getByTestId('selection-count').getByText('2 devices selected').waitFor();
+    await page.getByRole('button', { name: 'Actions for selected' }).click();
+    await page.getByRole('menuitem', { name: 'Refresh inventory…' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Refresh inventory 2 devices' }).click();
+    const progress = page.getByRole('region', { name: 'Bulk action progress' });
+    await progress.getByText('refresh inventory: 0 of 2 devices answered').waitFor();
+    const [command] = await server.ctx.commands.list({ type: 'refresh_inventory', limit: 1 });
+    expect(command?.device_count).toBe(2);
+    // The Macs answer (as the MDM endpoint would record it): the progress follows without reload.
+    await server.ctx.database.db
+      .updateTable('command_deliveries')
+      .set({ state: 'acknowledged', sent_at: Date.now(), completed_at: Date.now(), updated_at: Date.now() })
+      .where('command_id', '=', command?.id ?? '')
+      .execute();
+    await progress.getByText('refresh inventory: 2 of 2 devices answered').waitFor();
+    await progress.getByTestId('bulk-counts').getByText('2 done').waitFor();
     expect(pageErrors).toEqual([]);
   });
 
@@ -168,7 +249,7 @@ describe.skipIf(skip)('web console in Chromium', () => {
       await auditor.getByRole('alert').getByText('The one-time code is wrong.').waitFor();
       await code.fill(totp(secret));
       await auditor.getByRole('button', { name: 'Verify and sign in' }).click();
-      await auditor.getByRole('heading', { name: 'Devices', level: 1 }).waitFor();
+      await auditor.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
       expect(await auditor.getByTestId('signed-in-user').textContent()).toBe('Audrey Auditor');
 
       await auditor.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users & tokens' }).click();
@@ -195,6 +276,8 @@ describe.skipIf(skip)('web console in Chromium', () => {
     await userPage.getByLabel(/^E-mail/).fill(email);
     await userPage.getByLabel(/^Password/).fill(password);
     await userPage.getByRole('button', { name: 'Sign in' }).click();
+    await userPage.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    await userPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();
     await userPage.getByRole('heading', { name: 'Devices', level: 1 }).waitFor();
     return { context: userContext, page: userPage };
   }

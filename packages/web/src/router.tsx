@@ -1,13 +1,12 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { Outlet, createRootRouteWithContext, createRoute, createRouter, redirect } from '@tanstack/react-router';
+import { Outlet, createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, redirect } from '@tanstack/react-router';
 import { ApiError } from './api/client';
 import { meQuery, setupStatusQuery } from './api/session';
 import { AppLayout } from './components/AppLayout';
 import { ErrorPage, NotFoundPage, PendingPage } from './components/StatusPages';
-import { isPlatform } from './lib/vocabulary';
 import { AuditPage } from './pages/AuditPage';
 import { CommandsPage } from './pages/CommandsPage';
-import { DEVICE_SORTS, DevicesPage, type DeviceSearch } from './pages/DevicesPage';
+import { DevicesPage, devicesListQuery, validateDeviceSearch } from './pages/DevicesPage';
 import { EnrollmentPage } from './pages/EnrollmentPage';
 import { GroupsPage } from './pages/GroupsPage';
 import { LoginPage } from './pages/LoginPage';
@@ -20,10 +19,6 @@ export interface RouterContext {
 }
 
 const text = (value: unknown, max = 200): string | undefined => (typeof value === 'string' && value.length > 0 ? value.slice(0, max) : undefined);
-const positive = (value: unknown): number | undefined => {
-  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
-  return Number.isInteger(n) && n > 0 ? n : undefined;
-};
 
 const rootRoute = createRootRouteWithContext<RouterContext>()({ component: Outlet, notFoundComponent: NotFoundPage });
 
@@ -60,16 +55,23 @@ const signedInRoute = createRoute({
   component: AppLayout,
 });
 
-const devicesRoute = createRoute({
+/** The landing page. Its charts (recharts) load with it, not with the console's first script. */
+const dashboardRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: '/',
-  validateSearch: (search: Record<string, unknown>): DeviceSearch => ({
-    q: text(search.q),
-    platform: isPlatform(search.platform) ? search.platform : undefined,
-    sort: typeof search.sort === 'string' && DEVICE_SORTS.includes(search.sort) ? search.sort : undefined,
-    page: positive(search.page),
-    size: [25, 50, 100].includes(positive(search.size) ?? 0) ? positive(search.size) : undefined,
-  }),
+  component: lazyRouteComponent(() => import('./pages/dashboard/DashboardPage'), 'DashboardPage'),
+});
+
+const devicesRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'devices',
+  validateSearch: validateDeviceSearch,
+  // Starts the first page's request as soon as the session is known, not after the page has rendered;
+  // not awaited, so the page (with its loading rows) shows at once.
+  loaderDeps: ({ search }) => search,
+  loader: ({ context, deps }) => {
+    void context.queryClient.prefetchQuery(devicesListQuery(deps));
+  },
   component: DevicesPage,
 });
 
@@ -85,10 +87,14 @@ const auditRoute = createRoute({
 });
 const usersRoute = createRoute({ getParentRoute: () => signedInRoute, path: 'users', component: UsersPage });
 
+/*
+ * Pages for the APIs that are being built (policies, profiles, apps, OS updates, compliance rules,
+ * reports, webhooks, settings) join here: a route below, and an entry in components/navigation.ts.
+ */
 const routeTree = rootRoute.addChildren([
   setupRoute,
   loginRoute,
-  signedInRoute.addChildren([devicesRoute, deviceRoute, enrollmentRoute, groupsRoute, commandsRoute, auditRoute, usersRoute]),
+  signedInRoute.addChildren([dashboardRoute, devicesRoute, deviceRoute, enrollmentRoute, groupsRoute, commandsRoute, auditRoute, usersRoute]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

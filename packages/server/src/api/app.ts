@@ -14,6 +14,10 @@ import { authRoutes } from './auth/routes.js';
 import { commandRoutes } from './commands/routes.js';
 import { complianceRoutes } from './compliance/routes.js';
 import { consoleRoutes } from './console/routes.js';
+import { dashboardRoutes } from './dashboard/routes.js';
+import { deviceExportRoutes } from './devices/export.js';
+import { eventRoutes } from './events/routes.js';
+import { savedViewRoutes } from './saved-views/routes.js';
 import { type Adapters, createAdapters } from '../protocols/index.js';
 import { deviceRoutes } from './devices/routes.js';
 import { enrollmentRoutes } from './enrollments/routes.js';
@@ -46,6 +50,10 @@ const API_MODULES: RouteModule[] = [
   commandRoutes,
   auditRoutes,
   enrollmentRoutes,
+  dashboardRoutes,
+  deviceExportRoutes,
+  savedViewRoutes,
+  eventRoutes,
   consoleRoutes,
   complianceRoutes,
   reportRoutes,

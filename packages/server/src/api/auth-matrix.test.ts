@@ -57,7 +57,12 @@ const PUBLIC_ROUTES = new Set([
 ]);
 
 const SOME_ID = '0190f5a2-0000-7000-8000-000000000001';
-const concrete = (url: string) => url.replace(/:[A-Za-z]+/g, SOME_ID).replace(/\*$/, 'index.html');
+// An event stream stays open; `once` makes it answer and end, so that one request can be judged.
+const concrete = (url: string) =>
+  url
+    .replace(/:[A-Za-z]+/g, SOME_ID)
+    .replace(/\*$/, 'index.html')
+    .replace(/\/stream$/, '/stream?once=true');
 
 describe('auth matrix, generated from the route table', () => {
   let h: Harness;

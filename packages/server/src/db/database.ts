@@ -12,6 +12,7 @@ import * as agent from './migrations/0006-agent.js';
 import * as android from './migrations/0007-android.js';
 import * as complianceReports from './migrations/0009-compliance-reports.js';
 import * as policies from './migrations/0008-policies.js';
+import * as consoleTables from './migrations/0010-console.js';
 import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -40,6 +41,7 @@ const MIGRATIONS: ReadonlyArray<[string, StewardMigration]> = [
   ['0007-android', android],
   ['0008-policies', policies],
   ['0009-compliance-reports', complianceReports],
+  ['0010-console', consoleTables],
 ];
 
 /**

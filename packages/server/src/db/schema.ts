@@ -594,6 +594,18 @@ export interface ReportSchedulesTable {
   updated_at: number;
 }
 
+/** A person's named device-list view; `query` is the list's search parameters as a JSON object of strings. */
+export interface SavedViewsTable {
+  id: string;
+  /** `user` or `token`: whose view it is (API tokens may keep views too). */
+  owner_type: string;
+  owner_id: string;
+  name: string;
+  query: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -644,4 +656,5 @@ export interface DB {
   os_update_targets: OsUpdateTargetsTable;
   assignments: AssignmentsTable;
   reconcile_dirty: ReconcileDirtyTable;
+  saved_views: SavedViewsTable;
 }

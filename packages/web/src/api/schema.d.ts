@@ -1815,6 +1815,9 @@ export interface paths {
                     osVersionBelow?: string;
                     osVersionAtLeast?: string;
                     model?: string;
+                    /** @description An exact OS version as reported, e.g. 18.2.1. */
+                    osVersion?: string;
+                    deliveryState?: string;
                     assignedUser?: string;
                     lastSeenBefore?: string;
                     lastSeenAfter?: string;
@@ -2220,6 +2223,8 @@ export interface paths {
                             osVersionBelow?: string;
                             osVersionAtLeast?: string;
                             model?: string[];
+                            osVersion?: string[];
+                            deliveryState?: ("queued" | "sent" | "acknowledged" | "error" | "not_now" | "expired" | "cancelled")[];
                             assignedUser?: string;
                             /** Format: date-time */
                             lastSeenBefore?: string;
@@ -2356,6 +2361,8 @@ export interface paths {
                             osVersionBelow?: string;
                             osVersionAtLeast?: string;
                             model?: string[];
+                            osVersion?: string[];
+                            deliveryState?: ("queued" | "sent" | "acknowledged" | "error" | "not_now" | "expired" | "cancelled")[];
                             assignedUser?: string;
                             /** Format: date-time */
                             lastSeenBefore?: string;
@@ -2424,6 +2431,8 @@ export interface paths {
                             osVersionBelow?: string;
                             osVersionAtLeast?: string;
                             model?: string[];
+                            osVersion?: string[];
+                            deliveryState?: ("queued" | "sent" | "acknowledged" | "error" | "not_now" | "expired" | "cancelled")[];
                             assignedUser?: string;
                             /** Format: date-time */
                             lastSeenBefore?: string;
@@ -2595,6 +2604,8 @@ export interface paths {
                                 osVersionBelow?: string;
                                 osVersionAtLeast?: string;
                                 model?: string[];
+                                osVersion?: string[];
+                                deliveryState?: ("queued" | "sent" | "acknowledged" | "error" | "not_now" | "expired" | "cancelled")[];
                                 assignedUser?: string;
                                 /** Format: date-time */
                                 lastSeenBefore?: string;
@@ -3109,6 +3120,345 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Fleet figures: devices by platform, OS version and compliance, enrollments per day, devices needing attention, pending commands
+         * @description Compliance is the current split only: a compliance history (rate over time) is not recorded yet. Each figure matches a device-list filter, so the console can link to the devices it counts. A node reuses its figures for up to 10 s while the fleet is unchanged, 3 s otherwise (see generatedAt).
+         */
+        get: {
+            parameters: {
+                query: {
+                    staleDays: number;
+                    enrollmentDays: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            generatedAt: string;
+                            total: number;
+                            byPlatform: {
+                                platform: string;
+                                count: number;
+                            }[];
+                            byOsVersion: {
+                                platform: string;
+                                osVersion: string | null;
+                                count: number;
+                            }[];
+                            otherOsVersions: number;
+                            byCompliance: {
+                                state: string;
+                                count: number;
+                            }[];
+                            enrollments: {
+                                /** @description UTC day, YYYY-MM-DD */
+                                day: string;
+                                count: number;
+                            }[];
+                            attention: {
+                                noncompliant: number;
+                                /** @description Enrolled devices not seen since staleBefore */
+                                stale: number;
+                                /** Format: date-time */
+                                staleBefore: string;
+                                /** @description Devices with a command that ended in error */
+                                failedCommands: number;
+                            };
+                            pending: {
+                                deliveries: number;
+                                devices: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export the devices matching a filter as CSV (id order) */
+        get: {
+            parameters: {
+                query?: {
+                    platform?: string;
+                    ownership?: string;
+                    enrollmentState?: string;
+                    complianceState?: string;
+                    osVersionBelow?: string;
+                    osVersionAtLeast?: string;
+                    model?: string;
+                    /** @description An exact OS version as reported, e.g. 18.2.1. */
+                    osVersion?: string;
+                    deliveryState?: string;
+                    assignedUser?: string;
+                    lastSeenBefore?: string;
+                    lastSeenAfter?: string;
+                    groupId?: string;
+                    search?: string;
+                    sort?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/saved-views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My saved device-list views */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                query: {
+                                    [key: string]: string;
+                                };
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Save a device-list view */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        query: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            query: {
+                                [key: string]: string;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/saved-views/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a saved view */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename a saved view or replace its query */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        query?: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            query: {
+                                [key: string]: string;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/events/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live changes as server-sent events (device.changed, command.changed, resync)
+         * @description A text/event-stream. Each event carries an id; reconnect with the Last-Event-ID header (or lastEventId) to receive what changed meanwhile. Events are invalidation hints, delivered at least once. A comment line is sent every 15 s.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    lastEventId?: string;
+                    /** @description Send what changed since lastEventId, then end the response (for clients that poll). */
+                    once?: boolean;
+                };
+                header?: {
+                    "last-event-id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3662,6 +4012,9 @@ export interface paths {
                     osVersionBelow?: string;
                     osVersionAtLeast?: string;
                     model?: string;
+                    /** @description An exact OS version as reported, e.g. 18.2.1. */
+                    osVersion?: string;
+                    deliveryState?: string;
                     assignedUser?: string;
                     lastSeenBefore?: string;
                     lastSeenAfter?: string;
@@ -3778,6 +4131,8 @@ export interface paths {
                             osVersionBelow?: string;
                             osVersionAtLeast?: string;
                             model?: string[];
+                            osVersion?: string[];
+                            deliveryState?: ("queued" | "sent" | "acknowledged" | "error" | "not_now" | "expired" | "cancelled")[];
                             assignedUser?: string;
                             /** Format: date-time */
                             lastSeenBefore?: string;
@@ -3901,6 +4256,8 @@ export interface paths {
                             osVersionBelow?: string;
                             osVersionAtLeast?: string;
                             model?: string[];
+                            osVersion?: string[];
+                            deliveryState?: ("queued" | "sent" | "acknowledged" | "error" | "not_now" | "expired" | "cancelled")[];
                             assignedUser?: string;
                             /** Format: date-time */
                             lastSeenBefore?: string;

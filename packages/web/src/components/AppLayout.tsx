@@ -2,38 +2,24 @@ import { AppShell, Badge, Burger, Button, Group, NavLink, type NavLinkProps, Sta
 import { useDisclosure } from '@mantine/hooks';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, Outlet, createLink, useNavigate, useRouterState } from '@tanstack/react-router';
-import { type ComponentType, type Ref, useEffect } from 'react';
+import { type Ref, useEffect } from 'react';
 import { api, call } from '../api/client';
 import { useMe } from '../api/session';
 import { roleLabel } from '../lib/vocabulary';
 import { ThemeToggle } from './ThemeToggle';
 import { NotificationsProvider } from './Notifications';
-import { AuditIcon, CommandsIcon, DevicesIcon, EnrollIcon, GroupsIcon, LogoMark, UsersIcon } from './icons';
+import { LiveStatus, useLiveUpdates } from '../lib/live';
+import { LogoMark } from './icons';
+import { NAV, isActive } from './navigation';
 
 const RouterNavLink = createLink(({ ref, ...props }: NavLinkProps & { ref?: Ref<HTMLAnchorElement> }) => <NavLink ref={ref} {...props} />);
-
-interface NavItem {
-  to: '/' | '/enrollment' | '/groups' | '/commands' | '/audit' | '/users';
-  label: string;
-  icon: ComponentType;
-  /** Shown only to roles that may read what the page lists. */
-  permission: string;
-}
-
-const NAV: NavItem[] = [
-  { to: '/', label: 'Devices', icon: DevicesIcon, permission: 'devices.read' },
-  { to: '/enrollment', label: 'Enrollment', icon: EnrollIcon, permission: 'enrollments.read' },
-  { to: '/groups', label: 'Groups', icon: GroupsIcon, permission: 'groups.read' },
-  { to: '/commands', label: 'Commands', icon: CommandsIcon, permission: 'commands.read' },
-  { to: '/audit', label: 'Audit log', icon: AuditIcon, permission: 'audit.read' },
-  { to: '/users', label: 'Users & tokens', icon: UsersIcon, permission: 'users.read' },
-];
 
 /** The signed-in frame: header (who, theme, sign out), navigation, and the page. */
 export function AppLayout() {
   const [navOpened, nav] = useDisclosure(false);
   const pathname = useRouterState({ select: (state) => state.location.pathname });
   const me = useMe();
+  const live = useLiveUpdates(me.permissions.includes('devices.read'));
 
   // On a phone or tablet the navigation is a drawer; following a link closes it.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on navigation on purpose
@@ -56,7 +42,7 @@ export function AppLayout() {
               aria-expanded={navOpened}
               aria-controls="main-navigation"
             />
-            <Link to="/" aria-label="Steward, devices" style={{ display: 'flex', alignItems: 'center', gap: 8, textDecoration: 'none', color: 'inherit' }}>
+            <Link to="/" aria-label="Steward, dashboard" style={{ display: 'flex', alignItems: 'center', gap: 8, textDecoration: 'none', color: 'inherit' }}>
               <LogoMark />
               <Text fw={700} size="lg" component="span">
                 Steward
@@ -64,6 +50,7 @@ export function AppLayout() {
             </Link>
           </Group>
           <Group gap="sm" wrap="nowrap">
+            <LiveStatus state={live} />
             <ThemeToggle />
             <SignedInUser name={me.user?.displayName || me.label} email={me.user?.email ?? null} role={me.role} />
             <SignOutButton />
@@ -74,7 +61,7 @@ export function AppLayout() {
       <AppShell.Navbar p="sm" id="main-navigation" aria-label="Main">
         <Stack gap={4}>
           {NAV.filter((item) => me.permissions.includes(item.permission)).map((item) => {
-            const active = item.to === '/' ? pathname === '/' || pathname.startsWith('/devices/') : pathname === item.to || pathname.startsWith(`${item.to}/`);
+            const active = isActive(item, pathname);
             return (
               <RouterNavLink
                 key={item.to}

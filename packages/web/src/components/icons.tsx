@@ -24,6 +24,11 @@ function Icon({ children, size = 18, ...props }: SVGProps<SVGSVGElement> & { siz
 
 type P = SVGProps<SVGSVGElement> & { size?: number };
 
+export const DashboardIcon = (p: P) => (
+  <Icon {...p}>
+    <path d="M4 20V10M10 20V4M16 20v-7M22 20H2" />
+  </Icon>
+);
 export const DevicesIcon = (p: P) => (
   <Icon {...p}>
     <rect x="3" y="4" width="13" height="10" rx="1.5" />

@@ -1,8 +1,8 @@
-import { Anchor, Button, Group, Pagination, Paper, Select, Skeleton, Stack, Table, Text, TextInput, ThemeIcon, Title } from '@mantine/core';
+import { Anchor, Button, Checkbox, Group, Pagination, Paper, Pill, Select, Skeleton, Stack, Table, Text, TextInput, ThemeIcon, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { Link, getRouteApi } from '@tanstack/react-router';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { api, call } from '../api/client';
 import { usePermission } from '../api/session';
 import type { Device, Platform } from '../api/types';
@@ -11,25 +11,29 @@ import { ComplianceBadge, EnrollmentBadge } from '../components/DeviceBadges';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { PageHeader } from '../components/PageHeader';
 import { SortableTh } from '../components/SortableTh';
-import { DevicesIcon, SearchIcon } from '../components/icons';
+import { DevicesIcon, DownloadIcon, SearchIcon } from '../components/icons';
+import { COMPLIANCE_OPTIONS, type DeviceSearch, EXTRA_FILTERS, describeFilter, filterParams } from '../lib/device-search';
 import { formatCount, formatDate, formatDateTime, formatRelative } from '../lib/format';
 import { PLATFORM_LABELS, PLATFORM_OPTIONS } from '../lib/vocabulary';
+import { BulkActions, type Selection } from './devices/BulkActions';
+import { SavedViews } from './devices/SavedViews';
 
-/** The sort keys the devices API accepts for the columns shown here. */
-const SORT_KEYS = ['name', 'platform', 'osVersion', 'lastSeenAt', 'enrolledAt', 'complianceState'];
-export const DEVICE_SORTS = SORT_KEYS.flatMap((key) => [key, `-${key}`]);
+export { validateDeviceSearch } from '../lib/device-search';
 const PAGE_SIZES = ['25', '50', '100'];
 
-/** The devices page's state lives in the URL, so that a view can be bookmarked, shared and gone back to. */
-export interface DeviceSearch {
-  q?: string | undefined;
-  platform?: Platform | undefined;
-  sort?: string | undefined;
-  page?: number | undefined;
-  size?: number | undefined;
+/** One page of the list for a search; the route's loader starts it before the page renders. */
+export function devicesListQuery(search: DeviceSearch) {
+  const sort = search.sort ?? 'name';
+  const size = search.size ?? 25;
+  const page = search.page ?? 1;
+  const filters = filterParams(search);
+  return queryOptions({
+    queryKey: ['devices', { ...filters, sort, page, size }],
+    queryFn: () => call(api.GET('/api/v1/devices', { params: { query: { ...filters, sort, offset: (page - 1) * size, limit: size } } })),
+  });
 }
 
-const route = getRouteApi('/signed-in/');
+const route = getRouteApi('/signed-in/devices');
 
 export function DevicesPage() {
   const search = route.useSearch();
@@ -37,7 +41,17 @@ export function DevicesPage() {
   const sort = search.sort ?? 'name';
   const size = search.size ?? 25;
   const page = search.page ?? 1;
-  const filtered = Boolean(search.q || search.platform);
+  const filters = filterParams(search);
+  const filtered = Object.values(filters).some((v) => v !== undefined);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [allMatching, setAllMatching] = useState(false);
+  // A different filter is a different set: what was selected no longer applies.
+  const filterKey = JSON.stringify(filters);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: resets on a new filter on purpose
+  useEffect(() => {
+    setSelected(new Set());
+    setAllMatching(false);
+  }, [filterKey]);
 
   const update = (changes: Partial<DeviceSearch>, resetPage = true) =>
     navigate({ search: (prev) => ({ ...prev, ...(resetPage ? { page: undefined } : {}), ...changes }), replace: true });
@@ -54,20 +68,15 @@ export function DevicesPage() {
     if ((search.q ?? '') !== text.trim()) setText(search.q ?? '');
   }, [search.q]);
 
-  const devices = useQuery({
-    queryKey: ['devices', { q: search.q, platform: search.platform, sort, page, size }],
-    queryFn: () =>
-      call(
-        api.GET('/api/v1/devices', {
-          params: { query: { search: search.q, platform: search.platform, sort, offset: (page - 1) * size, limit: size } },
-        }),
-      ),
-    placeholderData: keepPreviousData,
-  });
+  const devices = useQuery({ ...devicesListQuery(search), placeholderData: keepPreviousData });
 
   const total = devices.data?.total;
   const pages = total === undefined ? 1 : Math.max(1, Math.ceil(total / size));
   const noDevicesAtAll = total === 0 && !filtered;
+  const pageIds = useMemo(() => devices.data?.items.map((d) => d.id) ?? [], [devices.data]);
+  const pageSelected = pageIds.length > 0 && pageIds.every((id) => selected.has(id));
+  const selection: Selection = allMatching ? { kind: 'filter', filters, count: total ?? 0 } : { kind: 'devices', ids: [...selected] };
+  const exportHref = `/api/v1/devices/export.csv${toQueryString(filters)}`;
 
   return (
     <>
@@ -77,6 +86,14 @@ export function DevicesPage() {
           <span aria-live="polite" data-testid="device-total">
             {total === undefined ? 'Loading…' : filtered ? `${formatCount(total, 'device')} match` : formatCount(total, 'device')}
           </span>
+        }
+        actions={
+          <>
+            <SavedViews search={search} onOpen={(view) => navigate({ search: view, replace: false })} />
+            <Button component="a" href={exportHref} download variant="default" leftSection={<DownloadIcon />}>
+              Export CSV
+            </Button>
+          </>
         }
       />
 
@@ -104,7 +121,49 @@ export function DevicesPage() {
               clearable
               w={{ base: '100%', xs: 200 }}
             />
+            <Select
+              label="Compliance"
+              placeholder="Any compliance"
+              data={COMPLIANCE_OPTIONS}
+              value={search.complianceState && !search.complianceState.includes(',') ? search.complianceState : null}
+              onChange={(value) => update({ complianceState: value ?? undefined })}
+              clearable
+              w={{ base: '100%', xs: 200 }}
+            />
           </Group>
+
+          {EXTRA_FILTERS.some((key) => search[key] && !(key === 'complianceState' && !search[key]?.includes(','))) ? (
+            <Group gap="xs" aria-label="Other filters" role="group">
+              {EXTRA_FILTERS.map((key) => {
+                const value = search[key];
+                if (!value || (key === 'complianceState' && !value.includes(','))) return null;
+                const label = describeFilter(key, value);
+                return (
+                  <Pill
+                    key={key}
+                    size="md"
+                    withRemoveButton
+                    onRemove={() => update({ [key]: undefined })}
+                    removeButtonProps={{ 'aria-label': `Remove filter ${label}` }}
+                  >
+                    {label}
+                  </Pill>
+                );
+              })}
+            </Group>
+          ) : null}
+
+          <BulkActions
+            selection={selection}
+            pageCount={selected.size}
+            total={total ?? 0}
+            allMatching={allMatching}
+            onSelectAllMatching={() => setAllMatching(true)}
+            onClear={() => {
+              setSelected(new Set());
+              setAllMatching(false);
+            }}
+          />
 
           <ErrorAlert error={devices.error} title="Could not load devices" />
 
@@ -113,6 +172,21 @@ export function DevicesPage() {
               <Table highlightOnHover verticalSpacing="sm" horizontalSpacing="sm" aria-label="Devices" aria-busy={devices.isFetching}>
                 <Table.Thead>
                   <Table.Tr>
+                    <Table.Th w={40}>
+                      <Checkbox
+                        aria-label="Select every device on this page"
+                        checked={pageSelected || allMatching}
+                        indeterminate={!pageSelected && !allMatching && pageIds.some((id) => selected.has(id))}
+                        onChange={(e) => {
+                          const next = new Set(selected);
+                          for (const id of pageIds)
+                            if (e.currentTarget.checked) next.add(id);
+                            else next.delete(id);
+                          setSelected(next);
+                          if (!e.currentTarget.checked) setAllMatching(false);
+                        }}
+                      />
+                    </Table.Th>
                     <SortableTh column="name" sort={sort} onSort={(s) => update({ sort: s })}>
                       Name
                     </SortableTh>
@@ -137,11 +211,22 @@ export function DevicesPage() {
                 <Table.Tbody>
                   {devices.isPending ? <LoadingRows /> : null}
                   {devices.data?.items.map((device) => (
-                    <DeviceRow key={device.id} device={device} />
+                    <DeviceRow
+                      key={device.id}
+                      device={device}
+                      selected={allMatching || selected.has(device.id)}
+                      onSelect={(on) => {
+                        const next = new Set(selected);
+                        if (on) next.add(device.id);
+                        else next.delete(device.id);
+                        setSelected(next);
+                        if (!on) setAllMatching(false);
+                      }}
+                    />
                   ))}
                   {devices.data && devices.data.items.length === 0 ? (
                     <Table.Tr>
-                      <Table.Td colSpan={7}>
+                      <Table.Td colSpan={8}>
                         <Text c="dimmed" ta="center" py="lg">
                           No devices match.{' '}
                           <Anchor
@@ -149,7 +234,7 @@ export function DevicesPage() {
                             type="button"
                             onClick={() => {
                               setText('');
-                              void update({ q: undefined, platform: undefined });
+                              void update(Object.fromEntries(['q', 'platform', ...EXTRA_FILTERS].map((k) => [k, undefined])));
                             }}
                           >
                             Clear the filters
@@ -195,9 +280,19 @@ export function DevicesPage() {
   );
 }
 
-function DeviceRow({ device }: { device: Device }) {
+function toQueryString(params: Record<string, string | undefined>): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined) query.set(key, value);
+  const text = query.toString();
+  return text ? `?${text}` : '';
+}
+
+function DeviceRow({ device, selected, onSelect }: { device: Device; selected: boolean; onSelect: (selected: boolean) => void }) {
   return (
-    <Table.Tr>
+    <Table.Tr bg={selected ? 'var(--mantine-primary-color-light)' : undefined}>
+      <Table.Td>
+        <Checkbox aria-label={`Select ${device.name}`} checked={selected} onChange={(e) => onSelect(e.currentTarget.checked)} />
+      </Table.Td>
       <Table.Td style={{ minWidth: 190 }}>
         <Group gap={6} wrap="nowrap">
           <AnchorLink to="/devices/$id" params={{ id: device.id }} size="sm" fw={600}>
@@ -234,7 +329,7 @@ function DeviceRow({ device }: { device: Device }) {
 function LoadingRows() {
   return ['a', 'b', 'c'].map((key) => (
     <Table.Tr key={key} aria-hidden="true">
-      {[1, 2, 3, 4, 5, 6, 7].map((cell) => (
+      {[1, 2, 3, 4, 5, 6, 7, 8].map((cell) => (
         <Table.Td key={cell}>
           <Skeleton height={12} radius="sm" />
         </Table.Td>

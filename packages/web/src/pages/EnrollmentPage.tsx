@@ -6,7 +6,6 @@ import {
   CopyButton,
   FileInput,
   Group,
-  List,
   Modal,
   NumberInput,
   Paper,
@@ -33,6 +32,7 @@ import { useNotify } from '../components/Notifications';
 import { PageHeader } from '../components/PageHeader';
 import { PlusIcon } from '../components/icons';
 import { formatDate, formatDateTime } from '../lib/format';
+import { EnrollmentInstructions } from './enrollment/EnrollmentInstructions';
 
 export const CHANNEL_LABELS: Readonly<Record<EnrollmentChannel, string>> = {
   apple: 'Apple (iPhone, iPad, Mac)',
@@ -149,7 +149,7 @@ export function EnrollmentPage() {
                       <Table.Td>
                         <Group gap="xs" justify="flex-end" wrap="nowrap">
                           {e.active ? (
-                            <Button size="compact-sm" variant="light" onClick={() => setShownId(e.id)} aria-label={`Show the link of ${e.name}`}>
+                            <Button size="compact-sm" variant="light" onClick={() => setShownId(e.id)} aria-label={`Link & QR code of ${e.name}`}>
                               Link & QR code
                             </Button>
                           ) : null}
@@ -179,7 +179,7 @@ export function EnrollmentPage() {
 
         <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
           <PushCertificatePanel certificates={certificates.data?.items} error={certificates.error} />
-          <HowToEnroll />
+          <EnrollmentInstructions />
         </SimpleGrid>
       </Stack>
 
@@ -397,33 +397,6 @@ function RevokeForm({ enrollment, onDone }: { enrollment: Enrollment; onDone: ()
         </Button>
       </Group>
     </Stack>
-  );
-}
-
-function HowToEnroll() {
-  return (
-    <Paper withBorder radius="md" p="lg" component="section" aria-labelledby="how-to-enroll">
-      <Title order={2} size="h4" mb="sm" id="how-to-enroll">
-        How a user enrolls an iPhone, iPad or Mac
-      </Title>
-      <List type="ordered" spacing="xs" size="sm">
-        <List.Item>
-          Send them the link of an Apple enrollment, or show its QR code to scan with the camera. On an iPhone or iPad, the link must be opened in <b>Safari</b>
-          .
-        </List.Item>
-        <List.Item>
-          They tap <b>Download profile</b> and allow the download.
-        </List.Item>
-        <List.Item>
-          They open <b>Settings</b> (on a Mac, <b>System Settings → Privacy & Security → Profiles</b>), choose <b>Profile Downloaded</b>, and tap <b>Install</b>
-          , entering their passcode.
-        </List.Item>
-        <List.Item>The device appears in Devices within a minute, and reports its inventory.</List.Item>
-      </List>
-      <Text size="xs" c="dimmed" mt="sm">
-        Apple enrollment needs the APNs push certificate: without it, the profile can't be downloaded.
-      </Text>
-    </Paper>
   );
 }
 

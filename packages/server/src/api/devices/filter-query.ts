@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { DeviceFilter } from '../../core/devices/device-filter.js';
+import { DELIVERY_STATES } from '../../core/commands/command-queue.js';
 import { COMPLIANCE_STATES, ENROLLMENT_STATES, OWNERSHIPS, PLATFORMS } from '../../core/devices/device-model.js';
 import { Timestamp, Uuid, csv, splitCsv } from '../schemas.js';
 import { ComplianceStateSchema, EnrollmentStateSchema, OwnershipSchema, PlatformSchema } from './dto.js';
@@ -15,6 +16,8 @@ export const DeviceFilterQuery = {
   osVersionBelow: Type.Optional(Version),
   osVersionAtLeast: Type.Optional(Version),
   model: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  osVersion: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: 'An exact OS version as reported, e.g. 18.2.1.' })),
+  deliveryState: Type.Optional(csv(DELIVERY_STATES)),
   assignedUser: Type.Optional(Type.String({ minLength: 1, maxLength: 254 })),
   lastSeenBefore: Type.Optional(Timestamp),
   lastSeenAfter: Type.Optional(Timestamp),
@@ -32,6 +35,8 @@ export const DeviceFilterBody = Type.Object(
     osVersionBelow: Type.Optional(Version),
     osVersionAtLeast: Type.Optional(Version),
     model: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 100 })),
+    osVersion: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 32 }), { maxItems: 100 })),
+    deliveryState: Type.Optional(Type.Array(Type.Union(DELIVERY_STATES.map((s) => Type.Literal(s))), { maxItems: DELIVERY_STATES.length })),
     assignedUser: Type.Optional(Type.String({ minLength: 1, maxLength: 254 })),
     lastSeenBefore: Type.Optional(Timestamp),
     lastSeenAfter: Type.Optional(Timestamp),
@@ -49,6 +54,8 @@ type FilterFields = {
   osVersionBelow?: string | undefined;
   osVersionAtLeast?: string | undefined;
   model?: string | string[] | undefined;
+  osVersion?: string | string[] | undefined;
+  deliveryState?: string | string[] | undefined;
   assignedUser?: string | undefined;
   lastSeenBefore?: string | undefined;
   lastSeenAfter?: string | undefined;
@@ -68,6 +75,8 @@ export function toDeviceFilter(input: FilterFields): DeviceFilter {
     osVersionBelow: input.osVersionBelow,
     osVersionAtLeast: input.osVersionAtLeast,
     model: Array.isArray(input.model) ? input.model : input.model ? [input.model] : undefined,
+    osVersion: Array.isArray(input.osVersion) ? input.osVersion : input.osVersion ? [input.osVersion] : undefined,
+    deliveryState: list(input.deliveryState),
     assignedUser: input.assignedUser,
     lastSeenBefore: input.lastSeenBefore ? Date.parse(input.lastSeenBefore) : undefined,
     lastSeenAfter: input.lastSeenAfter ? Date.parse(input.lastSeenAfter) : undefined,

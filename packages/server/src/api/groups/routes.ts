@@ -35,6 +35,8 @@ const toGroup = (row: GroupRow, memberCount: number) => ({
 function smartFilter(body: Record<string, unknown> | undefined): DeviceFilter {
   const filter = toDeviceFilter(body ?? {});
   if (filter.groupId) throw new StewardError('invalid_filter', 'A smart group filter cannot refer to a group.');
+  // Membership is refreshed when inventory changes, not on every command result.
+  if (filter.deliveryState?.length) throw new StewardError('invalid_filter', 'A smart group filter cannot depend on command states.');
   return filter;
 }
 

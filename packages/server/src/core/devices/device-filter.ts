@@ -17,6 +17,10 @@ export interface DeviceFilter {
   osVersionBelow?: string | undefined;
   osVersionAtLeast?: string | undefined;
   model?: string[] | undefined;
+  /** Exact OS versions as the device reports them ("18.2.1"), e.g. one bar of the dashboard's chart. */
+  osVersion?: string[] | undefined;
+  /** Devices with at least one command delivery in one of these states ("error": a failed command, "queued"/"sent": pending). */
+  deliveryState?: string[] | undefined;
   assignedUser?: string | undefined;
   /** Epoch milliseconds. */
   lastSeenBefore?: number | undefined;
@@ -37,6 +41,19 @@ export function deviceFilterExpression(eb: ExpressionBuilder<DB, 'devices'>, fil
   if (filter.enrollmentState?.length) conditions.push(eb('devices.enrollment_state', 'in', filter.enrollmentState));
   if (filter.complianceState?.length) conditions.push(eb('devices.compliance_state', 'in', filter.complianceState));
   if (filter.model?.length) conditions.push(eb('devices.model', 'in', filter.model));
+  if (filter.osVersion?.length) conditions.push(eb('devices.os_version', 'in', filter.osVersion));
+  if (filter.deliveryState?.length) {
+    const states = filter.deliveryState;
+    conditions.push(
+      eb.exists(
+        eb
+          .selectFrom('command_deliveries')
+          .select(sql.lit(1).as('one'))
+          .whereRef('command_deliveries.device_id', '=', 'devices.id')
+          .where('command_deliveries.state', 'in', states),
+      ),
+    );
+  }
   if (filter.assignedUser) conditions.push(eb('devices.assigned_user', '=', filter.assignedUser));
   const below = osVersionKey(filter.osVersionBelow);
   if (filter.osVersionBelow !== undefined) conditions.push(below ? eb('devices.os_version_key', '<', below) : sql<SqlBool>`1 = 0`);

@@ -133,7 +133,7 @@ export function DevicePage() {
 
 function BackLink() {
   return (
-    <AnchorLink to="/" size="sm">
+    <AnchorLink to="/devices" size="sm">
       ← All devices
     </AnchorLink>
   );
