@@ -6,6 +6,7 @@ import { DeviceRepository } from './core/devices/device-repository.js';
 import { EnrollmentRepository } from './core/enrollment/enrollment-repository.js';
 import { GroupRepository } from './core/groups/group-repository.js';
 import { JobQueue } from './core/jobs/job-queue.js';
+import { type Notifier, createNotifier } from './core/notify/notifier.js';
 import { SettingsRepository } from './core/settings/settings-repository.js';
 import { SetupService } from './core/users/setup-service.js';
 import { UserRepository } from './core/users/user-repository.js';
@@ -29,6 +30,8 @@ export interface Context {
   readonly commands: CommandQueue;
   readonly jobs: JobQueue;
   readonly enrollments: EnrollmentRepository;
+  /** Cross-node wake-ups (PostgreSQL LISTEN/NOTIFY; in-process on SQLite). See core/notify/notifier.ts. */
+  readonly notifier: Notifier;
   close(): Promise<void>;
 }
 
@@ -38,8 +41,12 @@ export interface Context {
  * @example
  * const ctx = await createContext(loadConfig({ dataDir: '/tmp/steward', noTls: true }));
  */
-export async function createContext(config: Config, options: { migrate?: boolean } = {}): Promise<Context> {
+export async function createContext(
+  config: Config,
+  options: { migrate?: boolean; onNotifyError?: (error: unknown, what: string) => void } = {},
+): Promise<Context> {
   const database = await openDatabase(config.databaseUrl);
+  let notifier: Notifier | undefined;
   try {
     if (options.migrate !== false) await migrate(database);
     const { db, dialect } = database;
@@ -53,6 +60,8 @@ export async function createContext(config: Config, options: { migrate?: boolean
       lockoutSeconds: config.lockoutSeconds,
       issuer: 'Steward',
     });
+    notifier = await createNotifier(database, { onError: options.onNotifyError });
+    const live = notifier;
     return Object.freeze({
       config,
       database,
@@ -66,11 +75,16 @@ export async function createContext(config: Config, options: { migrate?: boolean
       devices: new DeviceRepository(db, dialect),
       groups: new GroupRepository(db, dialect),
       commands: new CommandQueue(db, dialect),
-      jobs: new JobQueue(db, dialect),
+      jobs: new JobQueue(db, dialect, live),
       enrollments: new EnrollmentRepository(db, box),
-      close: () => database.close(),
+      notifier: live,
+      close: async () => {
+        await live.close();
+        await database.close();
+      },
     });
   } catch (error) {
+    await notifier?.close();
     await database.close();
     throw error;
   }

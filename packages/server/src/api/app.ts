@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import type { Role } from '../config/config.js';
 import type { Context } from '../context.js';
 import { ERRORS, StewardError } from '../core/errors.js';
 import { can } from '../core/permissions.js';
@@ -13,7 +14,8 @@ import { auditRoutes } from './audit-events/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { commandRoutes } from './commands/routes.js';
 import { consoleRoutes } from './console/routes.js';
-import { type Adapters, createAdapters } from '../protocols/index.js';
+import { type Adapters, createAdapters, subscribeWakeUps } from '../protocols/index.js';
+import { servesRoute } from './roles.js';
 import { deviceRoutes } from './devices/routes.js';
 import { enrollmentRoutes } from './enrollments/routes.js';
 import { groupRoutes } from './groups/routes.js';
@@ -93,8 +95,11 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
     for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url, auth, readOnly: readOnly === true });
   });
 
+  // A node runs only some roles (`--role api|devices|worker`): other routes answer as if they didn't exist.
+  const everyRole = ctx.config.roles.includes('api') && ctx.config.roles.includes('devices');
   app.addHook('onRequest', async (request) => {
     rejectNonCanonicalPath(request.raw.url ?? '/');
+    if (!everyRole && !request.is404 && !servesRoute(ctx.config.roles, request.routeOptions.url ?? '/')) throw new StewardError('route_not_found');
     metrics.started(request);
     await authorize(ctx, request);
   });
@@ -138,6 +143,9 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
   const adapters = options.adapters ?? createAdapters(ctx, app.log);
   app.decorate('adapters', adapters);
   if (!options.adapters) app.addHook('onClose', () => adapters.close());
+  // Commands enqueued on any node (this one included) wake the devices this node's adapters reach.
+  const unsubscribe = subscribeWakeUps(ctx, adapters, app.log);
+  app.addHook('onClose', async () => unsubscribe());
   for (const module of [...adapters.routes, ...API_MODULES]) await app.register(async (scope) => module(scope as App, ctx));
   app.get('/api/v1/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
   app.get('/metrics', { config: { auth: 'public' }, schema: { hide: true } }, async (_request, reply) => {
@@ -155,9 +163,10 @@ export interface RouteEntry {
   readOnly: boolean;
 }
 
-/** Every route registered with the protection it declared, for the generated auth matrix test. */
-export function routeTable(app: App): RouteEntry[] {
-  return (app as unknown as { routeTable: RouteEntry[] }).routeTable;
+/** Every route registered with the protection it declared, for the generated auth matrix test. With `roles`: those such a node answers. */
+export function routeTable(app: App, roles?: readonly Role[]): RouteEntry[] {
+  const all = (app as unknown as { routeTable: RouteEntry[] }).routeTable;
+  return roles ? all.filter((r) => servesRoute(roles, r.url)) : all;
 }
 
 /**

@@ -114,7 +114,9 @@ export function createAppleAdapter(ctx: Context, log: FastifyBaseLogger): Platfo
       },
     },
     periodic: [{ kind: 'apple.push-sweep', everyMs: 5 * 60_000 }],
-    async commandEnqueued(commandId) {
+    async commandEnqueued(commandId, origin) {
+      // APNs wakes the device wherever its next connection lands: only the enqueuing node pushes.
+      if (!origin.local) return;
       // Durable safety net: if this process stops before its push goes out, a worker pushes the
       // devices that still haven't fetched the command, a little later (so nobody is pushed twice).
       await ctx.jobs.enqueue('apple.push', { commandId }, { runAt: Date.now() + 30_000 });
