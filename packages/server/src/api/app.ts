@@ -10,6 +10,7 @@ import type { Role } from '../config/config.js';
 import type { Context } from '../context.js';
 import { ERRORS, StewardError } from '../core/errors.js';
 import { can } from '../core/permissions.js';
+import { UNAVAILABLE_MESSAGES, unavailableReason } from '../core/unavailable.js';
 import { auditRoutes } from './audit-events/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { commandRoutes } from './commands/routes.js';
@@ -273,6 +274,21 @@ function renderError(error: FastifyError | StewardError, request: FastifyRequest
     const code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : status === 404 ? 'not_found' : 'bad_request';
     return sendError(reply, new StewardError(code));
   }
+  const reason = unavailableReason(error);
+  if (reason) {
+    logUnavailable(request, reason, error);
+    reply.header('retry-after', '5');
+    return sendError(reply, new StewardError('service_unavailable', UNAVAILABLE_MESSAGES[reason], { reason }));
+  }
   request.log.error({ err: error }, 'unhandled error');
   return sendError(reply, new StewardError('internal', ERRORS.internal.message));
+}
+
+const lastUnavailableLog = new Map<string, number>();
+/** One log line per reason every 10 s: an outage under load must not flood the log. */
+function logUnavailable(request: FastifyRequest, reason: string, error: Error): void {
+  const now = Date.now();
+  if (now - (lastUnavailableLog.get(reason) ?? 0) < 10_000) return;
+  lastUnavailableLog.set(reason, now);
+  request.log.error({ reason, code: (error as { code?: unknown }).code, message: error.message }, `storage unavailable (${reason}): answering 503`);
 }

@@ -60,9 +60,13 @@ export async function openDatabase(url: string, options: { poolSize?: number } =
         return pgModule.types.getTypeParser(oid, format as 'text');
       },
     } as unknown as pg.CustomTypesConfig;
-    const pool = new pgModule.Pool({ connectionString: url, max: options.poolSize ?? 10, types });
-    // An idle client that loses its server must not crash the process; the pool replaces it.
+    // A database that doesn't answer (network cut, failover) fails requests after 5 s instead of hanging them.
+    const pool = new pgModule.Pool({ connectionString: url, max: options.poolSize ?? 10, types, connectionTimeoutMillis: 5000 });
+    // A client that loses its server must not crash the process: idle ones are the pool's to replace
+    // (its 'error' event); one checked out (between two statements of a transaction) has no listener of
+    // its own, and its error reaches the statement that uses it anyway. The pool discards broken clients.
     pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return Object.freeze({ db, dialect: 'postgres' as const, pool, close: () => db.destroy() });
   }
