@@ -81,9 +81,13 @@ export async function openDatabase(url: string, options: { poolSize?: number } =
  */
 function withStatementCache(sqlite: SQLite.Database, max = 500): { close(): void; prepare(sql: string): SQLite.Statement } {
   const cache = new Map<string, SQLite.Statement>();
+  const noop = sqlite.prepare('select 1 where 0');
   return {
     close: () => sqlite.close(),
     prepare(sql: string) {
+      // SQLite rolls a transaction back by itself on some errors (SQLITE_FULL, SQLITE_IOERR, …); Kysely's
+      // own ROLLBACK then fails with "no transaction is active" and hides the error that mattered.
+      if (sql === 'rollback' && !sqlite.inTransaction) return noop;
       const cached = cache.get(sql);
       if (cached) {
         cache.delete(sql);
@@ -133,4 +137,11 @@ export async function ping(database: Database): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** SQLite's own consistency check (`PRAGMA integrity_check`): `['ok']` when the file is sound. PostgreSQL checks itself. */
+export async function integrityCheck(database: Database): Promise<string[]> {
+  if (database.dialect !== 'sqlite') return ['ok'];
+  const result = await sql<{ integrity_check: string }>`pragma integrity_check`.execute(database.db);
+  return result.rows.map((r) => r.integrity_check);
 }
