@@ -7,6 +7,7 @@ import * as initial from './migrations/0001-initial.js';
 import * as enrollmentApple from './migrations/0002-enrollment-apple.js';
 import * as deviceChannel from './migrations/0003-device-channel.js';
 import * as configurationStates from './migrations/0004-configuration-states.js';
+import * as deviceSearchTrigram from './migrations/0005-device-search-trigram.js';
 import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -30,6 +31,7 @@ const MIGRATIONS: ReadonlyArray<[string, StewardMigration]> = [
   ['0002-enrollment-apple', enrollmentApple],
   ['0003-device-channel', deviceChannel],
   ['0004-configuration-states', configurationStates],
+  ['0005-device-search-trigram', deviceSearchTrigram],
 ];
 
 /**
