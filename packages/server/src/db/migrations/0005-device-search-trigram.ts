@@ -15,8 +15,11 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   const available = await sql<{ n: number }>`select count(*)::int as n from pg_available_extensions where name = 'pg_trgm'`.execute(db);
   if (!available.rows[0]?.n) return;
   const installed = async () =>
-    (await sql<{ schema: string }>`select n.nspname as schema from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'`.execute(db))
-      .rows[0]?.schema;
+    (
+      await sql<{
+        schema: string;
+      }>`select n.nspname as schema from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'`.execute(db)
+    ).rows[0]?.schema;
   let schema = await installed();
   if (!schema) {
     const canCreate = await sql<{ ok: boolean }>`select has_database_privilege(current_database(), 'CREATE') as ok`.execute(db);
