@@ -94,13 +94,14 @@ function parseOptions(argv) {
       'database-url': { type: 'string' },
       results: { type: 'string' },
       quick: { type: 'boolean', default: false },
+      'summary-only': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
   });
   if (values.help) {
     process.stdout.write(
-      'usage: node bench/run.js [--scenario NAME]... [--devices N] [--database-url URL] [--results DIR] [--quick]\n' +
+      'usage: node bench/run.js [--scenario NAME]... [--devices N] [--database-url URL] [--results DIR] [--quick] [--summary-only]\n' +
         `scenarios: ${SCENARIOS.join(', ')} (default: all)\n`,
     );
     process.exit(0);
@@ -122,6 +123,8 @@ function parseOptions(argv) {
     databaseUrl,
     resultsDir: path.resolve(values.results ?? path.join(ROOT, 'bench/results')),
     quick,
+    // Rebuild SUMMARY.md from the result files already in --results and stop (after copying results in).
+    summaryOnly: values['summary-only'],
     settleMs: quick ? 1000 : 5000,
     fanoutRepeats: quick ? 2 : 5,
     listRequests: quick ? 48 : 600,
@@ -1468,6 +1471,10 @@ function machine() {
 
 async function main() {
   const options = parseOptions(process.argv.slice(2));
+  if (options.summaryOnly) {
+    process.stdout.write(`${writeSummary(options.resultsDir, [])}\n`);
+    return;
+  }
   // A closed pipe on stdout (`| head`) must not skip the clean-up below.
   process.stdout.on('error', () => {});
   const log = (line) => process.stdout.write(`${line}\n`);
