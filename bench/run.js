@@ -961,6 +961,7 @@ async function appleCommands(run) {
 
   // The first inventory each enrollment queued (several Apple commands per device).
   const drain = await wakeAll();
+  apple.drained = true;
   run.log(`  drained the first inventory: ${drain.requests.toLocaleString('en')} requests in ${fmt(drain.wallMs / 1000)} s`);
 
   // (a) Round trips: one lock to the fleet, every device woken.
@@ -1128,6 +1129,11 @@ async function enrollmentStorm(run) {
 async function steadyCheckins(run) {
   const { options, apple } = run;
   const devices = apple.devices;
+  // Check-ins with nothing queued: the first inventory each enrollment queued is drained first (apple-commands does it too).
+  if (!apple.drained) {
+    await pool(devices, options.appleConcurrency, (d) => d.wake());
+    apple.drained = true;
+  }
   const rate = devices.length / options.steadySeconds;
   const trafficBefore = { sent: apple.traffic.bytesSent, received: apple.traffic.bytesReceived };
   const countsBefore = { ...apple.counts };
