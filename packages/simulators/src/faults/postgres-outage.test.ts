@@ -20,11 +20,13 @@ describe.skipIf(!POSTGRES_URL)('fault: PostgreSQL outage under load', () => {
   let drop: () => Promise<void>;
   let direct: string;
   let token: string;
+  let schemaName: string;
 
   beforeAll(async () => {
     const schema = await postgresSchema();
     drop = schema.drop;
     direct = schema.url;
+    schemaName = schema.schema;
     const target = new URL(direct);
     proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
     const viaProxy = new URL(direct);
@@ -108,5 +110,18 @@ describe.skipIf(!POSTGRES_URL)('fault: PostgreSQL outage under load', () => {
     const stored = new Set(rows.map((r) => r.name));
     expect(acknowledged.filter((name) => !stored.has(name))).toEqual([]);
     expect(node.output()).toMatch(/database_unreachable/);
+    // The cross-node wake-up listener noticed the cut and listens again (its connection's last statement is a LISTEN).
+    expect(node.output()).toMatch(/LISTEN connection lost/);
+    const listening = async () =>
+      (
+        await adminQuery<{ n: number }>(direct, "select count(*)::int as n from pg_stat_activity where query like $1 and state = 'idle'", [
+          `LISTEN "steward.${schemaName}.%`,
+        ])
+      )[0]?.n ?? 0;
+    const deadline = Date.now() + 10_000;
+    while ((await listening()) < 1) {
+      if (Date.now() > deadline) throw new Error('the notifier did not listen again');
+      await sleep(100);
+    }
   }, 60_000);
 });
