@@ -8,6 +8,7 @@ import * as enrollmentApple from './migrations/0002-enrollment-apple.js';
 import * as deviceChannel from './migrations/0003-device-channel.js';
 import * as configurationStates from './migrations/0004-configuration-states.js';
 import * as deviceSearchTrigram from './migrations/0005-device-search-trigram.js';
+import * as deviceSearchFts from './migrations/0006-device-search-fts.js';
 import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -32,6 +33,7 @@ const MIGRATIONS: ReadonlyArray<[string, StewardMigration]> = [
   ['0003-device-channel', deviceChannel],
   ['0004-configuration-states', configurationStates],
   ['0005-device-search-trigram', deviceSearchTrigram],
+  ['0006-device-search-fts', deviceSearchFts],
 ];
 
 /**
