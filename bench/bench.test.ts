@@ -91,6 +91,12 @@ function expectWellFormed(dir: string, dialect: 'sqlite' | 'postgres'): void {
   expect(search.pass).toBeNull();
   for (const q of search.figures.queries as { query: string }[]) expect(q.query).toContain('search=');
   expect(positive(search.figures.p95Ms)).toBe(true);
+  // Each HTTP scenario carries the bare node:http ceiling under its own load.
+  for (const r of [list, search]) {
+    const c = (r.figures as { ceiling?: { throughputRps?: number; requests?: number; method?: string } }).ceiling;
+    expect(positive(c?.throughputRps)).toBe(true);
+    expect(c?.method).toBe('GET');
+  }
 
   const idle = read(dir, `idle-memory-${dialect}.json`);
   expect(positive(idle.figures.rssMb)).toBe(true);
@@ -105,10 +111,18 @@ const APPLE_DEVICES = 20;
 
 function expectAppleWellFormed(dir: string): void {
   const files = fs.readdirSync(dir).sort();
-  expect(files).toEqual(['SUMMARY.md', 'apple-commands-sqlite.json', 'apple-enroll-sqlite.json', 'apple-memory-sqlite.json']);
+  expect(files).toEqual([
+    'SUMMARY.md',
+    'apple-commands-sqlite.json',
+    'apple-enroll-sqlite.json',
+    'apple-memory-sqlite.json',
+    'enrollment-storm-sqlite.json',
+    'steady-checkins-sqlite.json',
+  ]);
   for (const file of files.filter((f) => f.endsWith('.json'))) {
     const result = read(dir, file);
     expect(result.devices).toBe(APPLE_DEVICES);
+    if (result.scenario === 'enrollment-storm') continue; // informational: no target
     expect(typeof result.pass).toBe('boolean');
     expect(result.target?.measured).toBe(result.figures[result.target.metric]);
   }
@@ -134,16 +148,38 @@ function expectAppleWellFormed(dir: string): void {
   expect(positive(f.idle.cpuMsPerRequest)).toBe(true);
   expect(commands.targets?.map((t) => t.metric)).toEqual(['cpuMsPerRequest', 'roundTripsPerSecond']);
 
+  // The bare node:http ceiling, measured under the same load, beside each HTTP figure.
+  const ceiling = (f as { ceiling?: Record<string, unknown> }).ceiling;
+  expect(positive(ceiling?.throughputRps)).toBe(true);
+  expect(ceiling?.requests).toBe(2 * APPLE_DEVICES);
+  expect(positive(f.p95Ms)).toBe(true);
+
+  const storm = read(dir, 'enrollment-storm-sqlite.json').figures as Record<string, unknown> & { ceiling?: Record<string, unknown> };
+  expect(storm.enrolled).toBe(APPLE_DEVICES);
+  expect(storm.errors).toBe(0);
+  for (const key of ['enrollmentsPerSecond', 'cpuMsPerEnrollment', 'p95Ms', 'throughputRps']) expect(positive(storm[key]), key).toBe(true);
+  expect(positive(storm.ceiling?.throughputRps)).toBe(true);
+
+  const steady = read(dir, 'steady-checkins-sqlite.json').figures as Record<string, unknown> & { ceiling?: Record<string, unknown> };
+  expect(steady.devices).toBe(APPLE_DEVICES);
+  expect(steady.errors).toBe(0);
+  expect(steady.requests).toBe(APPLE_DEVICES);
+  for (const key of ['achievedRatePerSecond', 'p50Ms', 'p95Ms', 'p99Ms']) expect(positive(steady[key]), key).toBe(true);
+  expect(positive(steady.ceiling?.throughputRps)).toBe(true);
+
   const summary = fs.readFileSync(path.join(dir, 'SUMMARY.md'), 'utf8');
-  for (const scenario of ['apple-enroll', 'apple-memory', 'apple-commands']) expect(summary).toContain(`| ${scenario} | sqlite | ${APPLE_DEVICES} |`);
+  for (const scenario of ['apple-enroll', 'apple-memory', 'apple-commands', 'enrollment-storm', 'steady-checkins'])
+    expect(summary).toContain(`| ${scenario} | sqlite | ${APPLE_DEVICES} |`);
+  expect(summary).toContain('Ceiling (bare node:http)');
 }
 
 describe('npm run bench (quick)', () => {
-  it('enrolls and drives a small simulated Apple fleet', { timeout: 60_000 }, async () => {
+  it('enrolls and drives a small simulated Apple fleet', { timeout: 90_000 }, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'steward-bench-test-'));
     resultDirs.push(dir);
-    const args = [RUNNER, '--quick', '--scenario', 'apple-enroll,apple-memory,apple-commands', '--devices', String(APPLE_DEVICES), '--results', dir];
-    const { stdout } = await run(process.execPath, args, { cwd: ROOT, timeout: 50_000, maxBuffer: 4 * 1024 * 1024 });
+    const scenarios = 'apple-enroll,apple-memory,apple-commands,enrollment-storm,steady-checkins';
+    const args = [RUNNER, '--quick', '--scenario', scenarios, '--devices', String(APPLE_DEVICES), '--results', dir];
+    const { stdout } = await run(process.execPath, args, { cwd: ROOT, timeout: 80_000, maxBuffer: 4 * 1024 * 1024 });
     expect(stdout).toContain(`Summary (sqlite, ${APPLE_DEVICES} devices)`);
     expectAppleWellFormed(dir);
   });

@@ -47,7 +47,7 @@ const STEWARD = path.join(ROOT, 'packages/cli/bin/steward.js');
  * whose fleet is enrolled through the real protocol rather than seeded.
  */
 const FOUNDATION_SCENARIOS = ['idle-memory', 'device-list', 'device-search', 'console', 'enqueue-fanout', 'compliance-eval'];
-const APPLE_SCENARIOS = ['apple-enroll', 'apple-memory', 'apple-commands'];
+const APPLE_SCENARIOS = ['apple-enroll', 'apple-memory', 'apple-commands', 'enrollment-storm', 'steady-checkins'];
 const WINDOWS_SCENARIOS = ['windows-enroll', 'windows-sessions'];
 const ANDROID_SCENARIOS = ['android-sync'];
 /** The Steward agent: simulated agents enrolled through the protocol and long polling a server of their own. */
@@ -104,6 +104,8 @@ const TARGETS = {
     { metric: 'cpuMsPerRequest', op: '<=', value: 0.5, unit: 'ms', description: 'server CPU per MDM request (signature, queue, result) at most 0.5 ms' },
     { metric: 'roundTripsPerSecond', op: '>=', value: 1000, unit: '/s', description: 'at least 1,000 command round trips per second end to end' },
   ],
+  'enrollment-storm': null,
+  'steady-checkins': [{ metric: 'p95Ms', op: '<', value: 100, unit: 'ms', description: 'p95 of an Idle check-in under a steady fleet-wide rate under 100 ms' }],
 };
 
 /** Device-list queries a console issues: a filter, a sort and a page of 50. */
@@ -131,13 +133,14 @@ function parseOptions(argv) {
       'database-url': { type: 'string' },
       results: { type: 'string' },
       quick: { type: 'boolean', default: false },
+      'summary-only': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
   });
   if (values.help) {
     process.stdout.write(
-      'usage: node bench/run.js [--scenario NAME]... [--devices N] [--agents N] [--database-url URL] [--results DIR] [--quick]\n' +
+      'usage: node bench/run.js [--scenario NAME]... [--devices N] [--agents N] [--database-url URL] [--results DIR] [--quick] [--summary-only]\n' +
         `scenarios: ${SCENARIOS.join(', ')} (default: all)\n`,
     );
     process.exit(0);
@@ -163,6 +166,8 @@ function parseOptions(argv) {
     databaseUrl,
     resultsDir: path.resolve(values.results ?? path.join(ROOT, 'bench/results')),
     quick,
+    // Rebuild SUMMARY.md from the result files already in --results and stop (after copying results in).
+    summaryOnly: values['summary-only'],
     settleMs: quick ? 1000 : 5000,
     fanoutRepeats: quick ? 2 : 5,
     listRequests: quick ? 48 : 600,
@@ -178,6 +183,8 @@ function parseOptions(argv) {
     androidConcurrency: 16,
     rssReadings: quick ? 3 : 7,
     idlePasses: quick ? 1 : 2,
+    // steady-checkins: the whole fleet checks in once, evenly spread over this many seconds.
+    steadySeconds: quick ? 3 : 20,
   };
 }
 
@@ -674,6 +681,7 @@ async function listLoad(run, queries, requests) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.listConcurrency });
   const perQuery = new Map(queries.map((q) => [q, { latencies: [], total: null, items: null }]));
   const errors = [];
+  const responseBytes = [];
   const get = async (query) => {
     try {
       const res = await httpRequest(agent, run.server.base, 'GET', `/api/v1/devices?${query}`, { token: run.token });
@@ -710,6 +718,7 @@ async function listLoad(run, queries, requests) {
           const res = await get(query);
           if (res) {
             latencies.push(res.ms);
+            responseBytes.push(Buffer.byteLength(res.text));
             perQuery.get(query).latencies.push(res.ms);
           }
         }
@@ -726,6 +735,7 @@ async function listLoad(run, queries, requests) {
       throughputRps: round((latencies.length / elapsedMs) * 1000, 1),
       ...stats(latencies),
       queries: [...perQuery].map(([query, entry]) => ({ query, total: entry.total, items: entry.items, ...stats(entry.latencies) })),
+      ceilingLoad: { method: 'GET', requests, concurrency: options.listConcurrency, requestBytes: 0, responseBytes: median(responseBytes) },
     };
   } finally {
     agent.destroy();
@@ -737,14 +747,17 @@ async function enqueueFanout(run) {
   const latencies = [];
   const deviceCounts = [];
   const skipped = [];
+  let responseBytes = 0;
+  const requestBody = { type: 'lock', params: { message: 'bench' }, target: { groupId: run.groupId } };
   try {
     for (let i = 0; i < run.options.fanoutRepeats; i++) {
       const res = await httpRequest(agent, run.server.base, 'POST', '/api/v1/commands', {
         token: run.token,
-        body: { type: 'lock', params: { message: 'bench' }, target: { groupId: run.groupId } },
+        body: requestBody,
       });
       if (res.status !== 202) throw new Error(`POST /api/v1/commands answered HTTP ${res.status}: ${res.text.slice(0, 500)}`);
       const body = parseJson(res.text);
+      responseBytes = Buffer.byteLength(res.text);
       latencies.push(res.ms);
       deviceCounts.push(body?.command?.deviceCount ?? null);
       skipped.push(body?.skipped ?? null);
@@ -765,6 +778,13 @@ async function enqueueFanout(run) {
     deviceCounts,
     skipped,
     deliveriesPerSecond: medianMs ? Math.round((run.devices / medianMs) * 1000) : null,
+    ceilingLoad: {
+      method: 'POST',
+      requests: Math.max(50, latencies.length),
+      concurrency: 1,
+      requestBytes: Buffer.byteLength(JSON.stringify(requestBody)),
+      responseBytes,
+    },
   };
 }
 
@@ -775,13 +795,15 @@ async function enqueueFanout(run) {
  * A `fetch` for the simulated fleet over node:http with keep-alive: lighter than the global fetch
  * (undici), so the simulator leaves more of the machine to the server. It counts requests by kind.
  */
-function fleetFetch(agent, counts) {
+function fleetFetch(agent, counts, traffic = { bytesSent: 0, bytesReceived: 0, latencies: [] }) {
   return (input, init = {}) =>
     new Promise((resolve, reject) => {
       const url = new URL(String(input));
       const kind = url.pathname.startsWith('/enroll/') ? 'profile' : url.pathname;
       counts[kind] = (counts[kind] ?? 0) + 1;
       const body = init.body === undefined ? undefined : Buffer.from(init.body);
+      const started = performance.now();
+      traffic.bytesSent += body?.length ?? 0;
       const headers = { ...(init.headers ?? {}) };
       if (body) headers['content-length'] = String(body.length);
       const req = http.request(url, { method: init.method ?? 'GET', agent, headers }, (res) => {
@@ -791,6 +813,8 @@ function fleetFetch(agent, counts) {
         res.on('end', () => {
           const bytes = Buffer.concat(chunks);
           const status = res.statusCode ?? 0;
+          traffic.bytesReceived += bytes.length;
+          traffic.latencies.push(performance.now() - started);
           if (status >= 400) counts.errors = (counts.errors ?? 0) + 1;
           resolve({
             ok: status >= 200 && status < 300,
@@ -994,6 +1018,7 @@ async function appleCommands(run) {
 
   // The first inventory each enrollment queued (several Apple commands per device).
   const drain = await wakeAll();
+  apple.drained = true;
   run.log(`  drained the first inventory: ${drain.requests.toLocaleString('en')} requests in ${fmt(drain.wallMs / 1000)} s`);
 
   // (a) Round trips: one lock to the fleet, every device woken.
@@ -1024,7 +1049,11 @@ async function appleCommands(run) {
   const lockedBefore = devices.filter((d) => d.state.locked).length;
   const mark = () => process.hrtime.bigint() / 1000n; // µs on the monotonic clock, as in a .cpuprofile
   const roundTripsFrom = mark();
+  const trafficBefore = { sent: apple.traffic.bytesSent, received: apple.traffic.bytesReceived };
+  apple.traffic.latencies = [];
   const roundTrips = await wakeAll();
+  const roundTripLatencies = apple.traffic.latencies;
+  const roundTripBytes = { sent: apple.traffic.bytesSent - trafficBefore.sent, received: apple.traffic.bytesReceived - trafficBefore.received };
   // With a profiled server (BENCH_SERVER_NODE_ARGS=--cpu-prof …), the window to cut the profile to.
   if (process.env.BENCH_SERVER_NODE_ARGS) run.log(`  round-trip window (monotonic µs): ${roundTripsFrom} ${mark()}`);
   const acknowledgedOnDevices = devices.filter((d) => d.state.locked).length - lockedBefore;
@@ -1080,6 +1109,15 @@ async function appleCommands(run) {
       cpuMsPerRequest: perMs(idle.cpuSeconds, idle.requests),
       simulatorCpuMsPerRequest: perMs(idle.simulatorCpuSeconds, idle.requests),
       requestsPerServerCpuSecond: idle.cpuSeconds ? round(idle.requests / idle.cpuSeconds, 0) : null,
+    },
+    throughputRps: perSecond(roundTrips.requests, roundTrips.wallMs),
+    ...stats(roundTripLatencies),
+    ceilingLoad: {
+      method: 'PUT',
+      requests: roundTrips.requests,
+      concurrency: options.appleConcurrency,
+      requestBytes: Math.round(roundTripBytes.sent / Math.max(1, roundTrips.requests)),
+      responseBytes: Math.round(roundTripBytes.received / Math.max(1, roundTrips.requests)),
     },
     firstInventory: {
       requests: drain.requests,
@@ -1413,6 +1451,207 @@ async function agentFanout(run) {
   }
 }
 
+/**
+ * Enrollment storm: a second fleet of the same size enrolls all at once, every device running its
+ * whole enrollment (profile, SCEP, Authenticate, TokenUpdate) as soon as a slot is free, with the
+ * Apple concurrency in flight: enrollments/s, per-request latency, server CPU per enrollment.
+ * Unlike apple-enroll (phase by phase, for the CPU split), the phases of different devices overlap here.
+ */
+async function enrollmentStorm(run) {
+  const { options, apple } = run;
+  const n = run.devices;
+  const keyPairs = await Promise.all(Array.from({ length: options.appleKeyPairs }, () => generateScepKeyPair()));
+  const devices = Array.from({ length: n }, (_, i) => new AppleDevice({ keyPair: keyPairs[i % keyPairs.length], fetch: apple.fetch }));
+  const countsBefore = { ...apple.counts };
+  const trafficBefore = { sent: apple.traffic.bytesSent, received: apple.traffic.bytesReceived };
+  apple.traffic.latencies = [];
+  const enrolled = [];
+  const measured = await cpuOver(run.server, () =>
+    pool(devices, options.appleConcurrency, async (d) => {
+      await d.enroll(apple.profileUrl);
+      enrolled.push(d);
+    }),
+  );
+  const latencies = apple.traffic.latencies;
+  const requests = latencies.length;
+  const errors = measured.value.length + ((apple.counts.errors ?? 0) - (countsBefore.errors ?? 0));
+  apple.stormDevices = enrolled;
+  return {
+    attempted: n,
+    enrolled: enrolled.length,
+    concurrency: options.appleConcurrency,
+    enrollmentsPerSecond: perSecond(enrolled.length, measured.wallMs),
+    wallSeconds: round(measured.wallMs / 1000, 2),
+    requests,
+    throughputRps: perSecond(requests, measured.wallMs),
+    ...stats(latencies),
+    cpuMsPerEnrollment: perMs(measured.cpuSeconds, enrolled.length),
+    simulatorCpuSeconds: round(measured.simulatorCpuSeconds, 2),
+    errors,
+    errorSamples: measured.value.slice(0, 5),
+    ceilingLoad: {
+      method: 'PUT',
+      requests,
+      concurrency: options.appleConcurrency,
+      requestBytes: Math.round((apple.traffic.bytesSent - trafficBefore.sent) / Math.max(1, requests)),
+      responseBytes: Math.round((apple.traffic.bytesReceived - trafficBefore.received) / Math.max(1, requests)),
+    },
+    note: 'per-request latency over every request of the storm (profile download, SCEP, check-ins); key pairs shared round-robin as in apple-enroll',
+  };
+}
+
+/**
+ * Steady check-ins: the enrolled fleet checks in (Idle, nothing queued) at a steady rate, the whole
+ * fleet once over `steadySeconds`: an open loop (requests are started on schedule, not when the
+ * previous one answered), so latency is measured under a fixed load. Check-ins that would exceed
+ * 4 × the Apple concurrency in flight are counted as `late` and started anyway when a slot frees.
+ */
+async function steadyCheckins(run) {
+  const { options, apple } = run;
+  const devices = apple.devices;
+  // Check-ins with nothing queued: the first inventory each enrollment queued is drained first (apple-commands does it too).
+  if (!apple.drained) {
+    await pool(devices, options.appleConcurrency, (d) => d.wake());
+    apple.drained = true;
+  }
+  const rate = devices.length / options.steadySeconds;
+  const trafficBefore = { sent: apple.traffic.bytesSent, received: apple.traffic.bytesReceived };
+  const countsBefore = { ...apple.counts };
+  apple.traffic.latencies = [];
+  const errors = [];
+  let late = 0;
+  let inFlight = 0;
+  let peakInFlight = 0;
+  const maxInFlight = options.appleConcurrency * 4;
+  const measured = await cpuOver(run.server, async () => {
+    const started = performance.now();
+    const running = [];
+    for (let i = 0; i < devices.length; i++) {
+      const due = started + (i / rate) * 1000;
+      const wait = due - performance.now();
+      if (wait > 1) await sleep(wait);
+      while (inFlight >= maxInFlight) {
+        late++;
+        await sleep(1);
+      }
+      inFlight++;
+      peakInFlight = Math.max(peakInFlight, inFlight);
+      running.push(
+        devices[i]
+          .wake()
+          .catch((error) => errors.push(error?.message ?? String(error)))
+          .finally(() => {
+            inFlight--;
+          }),
+      );
+    }
+    await Promise.all(running);
+  });
+  const latencies = apple.traffic.latencies;
+  const requests = latencies.length;
+  return {
+    devices: devices.length,
+    targetRatePerSecond: round(rate, 1),
+    achievedRatePerSecond: perSecond(devices.length, measured.wallMs),
+    seconds: options.steadySeconds,
+    wallSeconds: round(measured.wallMs / 1000, 2),
+    requests,
+    throughputRps: perSecond(requests, measured.wallMs),
+    ...stats(latencies),
+    cpuMsPerCheckin: perMs(measured.cpuSeconds, requests),
+    serverCpuUtilisation: measured.cpuSeconds === null ? null : round(measured.cpuSeconds / (measured.wallMs / 1000), 2),
+    peakInFlight,
+    late,
+    errors: errors.length + ((apple.counts.errors ?? 0) - (countsBefore.errors ?? 0)),
+    errorSamples: errors.slice(0, 5),
+    ceilingLoad: {
+      method: 'PUT',
+      requests,
+      concurrency: Math.max(1, peakInFlight),
+      requestBytes: Math.round((apple.traffic.bytesSent - trafficBefore.sent) / Math.max(1, requests)),
+      responseBytes: Math.round((apple.traffic.bytesReceived - trafficBefore.received) / Math.max(1, requests)),
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The bare Node HTTP ceiling
+
+/** Starts bench/ceiling-server.js (a plain node:http server) in its own process. */
+async function startCeilingServer() {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bench/ceiling-server.js'), '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk.toString();
+      if (out.includes('\n')) resolve(Number(out.trim()));
+    });
+    child.once('exit', (code) => reject(new Error(`the ceiling server exited (${code})`)));
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  process.once('exit', () => child.kill('SIGKILL'));
+  return {
+    pid: child.pid,
+    base: `http://127.0.0.1:${port}`,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/**
+ * Drives the bare server with a scenario's load (`figures.ceilingLoad`: method, requests,
+ * concurrency, request and response sizes), through node:http with keep-alive like the scenarios,
+ * and reports the same figures. A scenario that sets `ceilingLoad` gets its ceiling measured.
+ */
+async function measureCeiling(load) {
+  const server = await startCeilingServer();
+  const agent = new http.Agent({ keepAlive: true, maxSockets: load.concurrency });
+  const payload = load.requestBytes > 0 ? Buffer.alloc(load.requestBytes, 'x') : undefined;
+  const latencies = [];
+  const errors = [];
+  const send = () =>
+    new Promise((resolve, reject) => {
+      const started = performance.now();
+      const headers = { 'x-bench-response-bytes': String(load.responseBytes ?? 0) };
+      if (payload) headers['content-length'] = String(payload.length);
+      const req = http.request(new URL('/ceiling', server.base), { method: load.method, agent, headers }, (res) => {
+        res.on('data', () => {});
+        res.on('error', reject);
+        res.on('end', () => {
+          latencies.push(performance.now() - started);
+          resolve();
+        });
+      });
+      req.on('error', reject);
+      req.end(payload);
+    });
+  try {
+    // Warm-up, as the scenarios had theirs.
+    await pool(
+      Array.from({ length: Math.min(200, load.requests) }, (_, i) => i),
+      load.concurrency,
+      () => send(),
+    );
+    latencies.length = 0;
+    const items = Array.from({ length: load.requests }, (_, i) => i);
+    const measured = await cpuOver(server, () => pool(items, load.concurrency, () => send()));
+    errors.push(...measured.value);
+    return {
+      ...load,
+      throughputRps: perSecond(latencies.length, measured.wallMs),
+      ...stats(latencies),
+      errors: errors.length,
+      serverCpuSeconds: round(measured.cpuSeconds, 3),
+      cpuMsPerRequest: perMs(measured.cpuSeconds, latencies.length),
+    };
+  } finally {
+    agent.destroy();
+    await server.stop();
+  }
+}
+
 const RUNNERS = {
   'compliance-eval': complianceEval,
   'agent-fanout': agentFanout,
@@ -1427,6 +1666,8 @@ const RUNNERS = {
   'windows-enroll': windowsEnroll,
   'windows-sessions': windowsSessions,
   'android-sync': androidSync,
+  'enrollment-storm': enrollmentStorm,
+  'steady-checkins': steadyCheckins,
 };
 
 /**
@@ -1533,6 +1774,12 @@ function problemsOf(scenario, figures, devices) {
     if (figures.received !== devices) problems.push(`${figures.received} of ${devices} agents received the command`);
     if (figures.deviceCount !== devices) problems.push(`the command reached ${figures.deviceCount} devices, expected ${devices}`);
   }
+  if (scenario === 'enrollment-storm') {
+    if (figures.errors > 0) problems.push(`${figures.errors} storm requests failed, e.g. ${figures.errorSamples[0]}`);
+    if (figures.enrolled !== figures.attempted) problems.push(`${figures.enrolled} devices enrolled in the storm, expected ${figures.attempted}`);
+  }
+  if (scenario === 'steady-checkins' && figures.errors > 0) problems.push(`${figures.errors} check-ins failed, e.g. ${figures.errorSamples[0]}`);
+  if (figures.ceiling?.errors > 0) problems.push(`${figures.ceiling.errors} requests to the bare ceiling server failed`);
   return problems;
 }
 
@@ -1560,6 +1807,10 @@ function describe(scenario, figures) {
       return `${fmt(figures.reportsPerSecond)} status reports/s (p50 ${fmt(figures.p50Ms)} ms, p95 ${fmt(figures.p95Ms)} ms); ${fmt(figures.cpuMsPerReport)} ms server CPU per report; ${figures.errors} errors`;
     case 'agent-fanout':
       return `${figures.received?.toLocaleString('en')} of ${figures.agents?.toLocaleString('en')} agents had the command: p95 ${fmt(figures.p95Ms)} ms (p50 ${fmt(figures.p50Ms)}, p99 ${fmt(figures.p99Ms)}, max ${fmt(figures.maxMs)}); server RSS ${fmt(figures.rssMb)} MB holding the polls`;
+    case 'enrollment-storm':
+      return `${fmt(figures.enrollmentsPerSecond)} enrollments/s (${figures.enrolled?.toLocaleString('en')} at concurrency ${figures.concurrency}); ${fmt(figures.cpuMsPerEnrollment)} ms server CPU per enrollment; request p95 ${fmt(figures.p95Ms)} ms; ${figures.errors} errors`;
+    case 'steady-checkins':
+      return `${fmt(figures.achievedRatePerSecond)} check-ins/s (target ${fmt(figures.targetRatePerSecond)}); p95 ${fmt(figures.p95Ms)} ms (p50 ${fmt(figures.p50Ms)}, p99 ${fmt(figures.p99Ms)}); ${fmt(figures.cpuMsPerCheckin)} ms server CPU per request; ${figures.errors} errors`;
     case 'apple-commands':
       return `${fmt(figures.roundTripsPerSecond)} round trips/s; ${fmt(figures.cpuMsPerRequest)} ms server CPU per MDM request (${fmt(figures.requestsPerServerCpuSecond)} req per CPU-s); Idle only ${fmt(figures.idle.cpuMsPerRequest)} ms; ${figures.errors} errors`;
     case 'windows-enroll':
@@ -1576,6 +1827,9 @@ function describe(scenario, figures) {
       return '';
   }
 }
+
+const describeCeiling = (c) =>
+  `${fmt(c.throughputRps)} req/s, p50 ${fmt(c.p50Ms)} / p95 ${fmt(c.p95Ms)} / p99 ${fmt(c.p99Ms)} ms, ${fmt(c.cpuMsPerRequest)} ms CPU per request (${c.method}, ${c.requestBytes} B in, ${c.responseBytes} B out, concurrency ${c.concurrency})`;
 
 const targetText = (targets) => (targets ? targets.map((t) => `${t.metric} ${t.op} ${t.value} ${t.unit}`).join('; ') : 'none (informational)');
 
@@ -1603,44 +1857,60 @@ function writeResult(resultsDir, record) {
 const SUMMARY_HEADER = [
   '# Benchmark results',
   '',
-  'Written by `npm run bench` (bench/run.js); one row per scenario and database, refreshed by each run. Details in the JSON files beside this one.',
+  'Written by `npm run bench` (bench/run.js) from the JSON files beside this one (one per scenario and database), rebuilt by each run.',
+  '*Throughput*, *p50/p95/p99* and *Errors* are the HTTP figures of the scenario where it has them; *Ceiling* is a bare `node:http`',
+  'server answering the same payload sizes under the same load generator and concurrency, measured in the same run: the gap is what',
+  'Steward’s layers (routing, auth, validation, the protocol, the database) cost.',
   '',
-  '| Scenario | Database | Devices | Result | Target | Pass | Server CPU | Peak RSS | Measured | Machine |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  '| Scenario | Database | Devices | Result | Throughput | p50 / p95 / p99 | Errors | Ceiling (bare node:http) | Target | Pass | Server CPU | Peak RSS | Measured | Machine |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
 ];
 
-/** Refreshes this run's rows in SUMMARY.md and keeps every other row already there. */
+const ms3 = (f) => (f && typeof f.p50Ms === 'number' ? `${fmt(f.p50Ms)} / ${fmt(f.p95Ms)} / ${fmt(f.p99Ms)} ms` : '—');
+
+/** Rebuilds SUMMARY.md from every result JSON in the directory (this run's and earlier ones, other scenarios' included). */
 function writeSummary(resultsDir, records) {
   const file = path.join(resultsDir, 'SUMMARY.md');
-  const rows = new Map();
-  if (fs.existsSync(file)) {
-    for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-      const cells = line.split('|').map((c) => c.trim());
-      if (cells.length < 4 || !line.startsWith('| ') || cells[1] === 'Scenario' || cells[1].startsWith('---')) continue;
-      rows.set(`${cells[1]}|${cells[2]}`, line);
+  const all = new Map();
+  for (const name of fs.existsSync(resultsDir) ? fs.readdirSync(resultsDir) : []) {
+    if (!name.endsWith('.json')) continue;
+    try {
+      const record = JSON.parse(fs.readFileSync(path.join(resultsDir, name), 'utf8'));
+      if (record?.scenario && record.dialect) all.set(`${record.scenario}|${record.dialect}`, record);
+    } catch {
+      // not a result file
     }
   }
-  for (const r of records) {
+  for (const r of records) all.set(`${r.scenario}|${r.dialect}`, r);
+  const row = (r) => {
+    const f = r.figures ?? {};
+    const throughput = typeof f.throughputRps === 'number' ? `${fmt(f.throughputRps)} req/s` : '—';
     const cells = [
       r.scenario,
       r.dialect,
       r.devices.toLocaleString('en'),
-      describe(r.scenario, r.figures),
+      describe(r.scenario, f),
+      throughput,
+      ms3(f),
+      typeof f.errors === 'number' ? f.errors : '—',
+      f.ceiling ? `${fmt(f.ceiling.throughputRps)} req/s; ${ms3(f.ceiling)}` : '—',
       targetText(r.targets),
       r.pass === null ? '—' : r.pass ? 'yes' : '**no**',
-      r.server.cpuSeconds === null ? 'n/a' : `${fmt(r.server.cpuSeconds)} s`,
-      r.server.peakRssMb === null ? 'n/a' : `${fmt(r.server.peakRssMb)} MB`,
-      r.timestamp.slice(0, 16).replace('T', ' '),
-      `${r.machine.cpuCount} × ${r.machine.cpuModel}, Node ${r.machine.node}, load ${fmt(r.loadAverage.before)}`,
+      r.server?.cpuSeconds === null || r.server?.cpuSeconds === undefined ? 'n/a' : `${fmt(r.server.cpuSeconds)} s`,
+      r.server?.peakRssMb === null || r.server?.peakRssMb === undefined ? 'n/a' : `${fmt(r.server.peakRssMb)} MB`,
+      String(r.timestamp ?? '')
+        .slice(0, 16)
+        .replace('T', ' '),
+      r.machine ? `${r.machine.cpuCount} × ${r.machine.cpuModel}, Node ${r.machine.node}, load ${fmt(r.loadAverage?.before)}` : '',
     ];
-    rows.set(`${r.scenario}|${r.dialect}`, `| ${cells.map((c) => String(c).replaceAll('|', '\\|')).join(' | ')} |`);
-  }
+    return `| ${cells.map((c) => String(c).replaceAll('|', '\\|')).join(' | ')} |`;
+  };
   const order = (key) => {
     const [scenario, dialect] = key.split('|');
     const index = SCENARIOS.indexOf(scenario);
     return `${String(index === -1 ? 99 : index).padStart(2, '0')}|${scenario}|${dialect}`;
   };
-  const body = [...rows.keys()].sort((a, b) => order(a).localeCompare(order(b))).map((k) => rows.get(k));
+  const body = [...all.keys()].sort((a, b) => order(a).localeCompare(order(b))).map((k) => row(all.get(k)));
   fs.writeFileSync(file, `${[...SUMMARY_HEADER, ...body].join('\n')}\n`);
   return file;
 }
@@ -1656,6 +1926,11 @@ function percentile(sorted, p) {
   if (sorted.length === 0) return null;
   const rank = Math.ceil((p / 100) * sorted.length) - 1;
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank))];
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor(sorted.length / 2)] : 0;
 }
 
 function stats(values) {
@@ -1688,6 +1963,10 @@ function machine() {
 
 async function main() {
   const options = parseOptions(process.argv.slice(2));
+  if (options.summaryOnly) {
+    process.stdout.write(`${writeSummary(options.resultsDir, [])}\n`);
+    return;
+  }
   // A closed pipe on stdout (`| head`) must not skip the clean-up below.
   process.stdout.on('error', () => {});
   const log = (line) => process.stdout.write(`${line}\n`);
@@ -1725,6 +2004,11 @@ async function main() {
       // Idle memory keeps the peak since start-up (migrations, CA); the others report their own peak.
       const { figures, server: serverFigures } = await measured(run.server, () => RUNNERS[scenario](run), { fromStart: scenario === 'idle-memory' });
       if (!run.server.alive) throw new Error(`steward serve died during ${scenario}:\n${run.server.output()}`);
+      // The bare node:http ceiling under the same load, for every scenario that describes its HTTP load.
+      if (figures.ceilingLoad?.requests > 0) {
+        figures.ceiling = await measureCeiling(figures.ceilingLoad);
+        log(`  ceiling (bare node:http, same load): ${describeCeiling(figures.ceiling)}`);
+      }
       const scenarioProblems = problemsOf(scenario, figures, run.devices);
       problems.push(...scenarioProblems.map((p) => `${scenario}: ${p}`));
       const targets = TARGETS[scenario]?.map((t) => ({ ...t, measured: figures[t.metric] ?? null, pass: meets(figures[t.metric], t) })) ?? null;
@@ -1791,7 +2075,7 @@ async function main() {
 
     if (options.scenarios.some((s) => APPLE_SCENARIOS.includes(s))) {
       // Enrollment is what the other Apple scenarios stand on: it always runs, and its memory readings are apple-memory.
-      const apple = ['apple-enroll', 'apple-memory', ...(options.scenarios.includes('apple-commands') ? ['apple-commands'] : [])];
+      const apple = ['apple-enroll', 'apple-memory', ...APPLE_SCENARIOS.slice(2).filter((s) => options.scenarios.includes(s))];
       const n = options.appleDevices;
       const database = await prepareDatabase(options.databaseUrl);
       cleanups.push(() => database.drop());
@@ -1963,10 +2247,12 @@ async function prepareApple(database, options, log, cleanups) {
     const fleetAgent = new http.Agent({ keepAlive: true, maxSockets: options.appleConcurrency + 8 });
     cleanups.push(() => fleetAgent.destroy());
     const counts = {};
+    // Bytes and per-request latencies of the fleet's requests (scenarios reset the latencies they measure).
+    const traffic = { bytesSent: 0, bytesReceived: 0, latencies: [] };
     return {
       server,
       token,
-      apple: { apns, counts, fetch: fleetFetch(fleetAgent, counts), devices: [], groupId: group.id, profileUrl: enrollment.profileUrl },
+      apple: { apns, counts, traffic, fetch: fleetFetch(fleetAgent, counts, traffic), devices: [], groupId: group.id, profileUrl: enrollment.profileUrl },
       figures: { serverStartupMs: server.startupMs, apnsStandIn: apns.url, fleet: options.appleDevices },
     };
   } finally {

@@ -15,6 +15,7 @@ import { EnrollmentRepository } from './core/enrollment/enrollment-repository.js
 import { GroupRepository } from './core/groups/group-repository.js';
 import { JobQueue } from './core/jobs/job-queue.js';
 import { PolicyRepository } from './core/policies/policy-repository.js';
+import { type Notifier, createNotifier } from './core/notify/notifier.js';
 import { SettingsRepository } from './core/settings/settings-repository.js';
 import { SetupService } from './core/users/setup-service.js';
 import { UserRepository } from './core/users/user-repository.js';
@@ -50,6 +51,8 @@ export interface Context {
   readonly reportSchedules: ReportScheduler;
   readonly mailer: Mailer;
   readonly policies: PolicyRepository;
+  /** Cross-node wake-ups (PostgreSQL LISTEN/NOTIFY; in-process on SQLite). See core/notify/notifier.ts. */
+  readonly notifier: Notifier;
   close(): Promise<void>;
 }
 
@@ -59,8 +62,12 @@ export interface Context {
  * @example
  * const ctx = await createContext(loadConfig({ dataDir: '/tmp/steward', noTls: true }));
  */
-export async function createContext(config: Config, options: { migrate?: boolean } = {}): Promise<Context> {
+export async function createContext(
+  config: Config,
+  options: { migrate?: boolean; onNotifyError?: (error: unknown, what: string) => void } = {},
+): Promise<Context> {
   const database = await openDatabase(config.databaseUrl);
+  let notifier: Notifier | undefined;
   try {
     if (options.migrate !== false) await migrate(database);
     const { db, dialect } = database;
@@ -74,11 +81,13 @@ export async function createContext(config: Config, options: { migrate?: boolean
       lockoutSeconds: config.lockoutSeconds,
       issuer: 'Steward',
     });
+    notifier = await createNotifier(database, { onError: options.onNotifyError });
+    const live = notifier;
     const events = new EventPublisher(db);
     const complianceRepo = new ComplianceRepository(db, dialect);
     const devices = new DeviceRepository(db, dialect, { events, changed: complianceRepo });
     const commands = new CommandQueue(db, dialect, events);
-    const jobs = new JobQueue(db, dialect);
+    const jobs = new JobQueue(db, dialect, live);
     const audit = new AuditRepository(db);
     const mailer = new Mailer(config.smtpUrl, config.mailFrom);
     const webhooks = new WebhookService(db, new WebhookRepository(db), box, jobs, events, { ...DEFAULT_WEBHOOK_OPTIONS, allowHttp: config.webhooksAllowHttp });
@@ -115,12 +124,15 @@ export async function createContext(config: Config, options: { migrate?: boolean
       reports,
       reportSchedules: new ReportScheduler(db, reports, mailer, webhooks),
       mailer,
+      notifier: live,
       close: async () => {
         mailer.close();
+        await live.close();
         await database.close();
       },
     });
   } catch (error) {
+    await notifier?.close();
     await database.close();
     throw error;
   }

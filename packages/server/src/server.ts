@@ -25,17 +25,24 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, options: { logger?: boolean | object } = {}): Promise<RunningServer> {
   fs.mkdirSync(config.dataDir, { recursive: true });
-  const ctx = await createContext(config);
+  // The notifier reports lost connections to the application's log once it exists.
+  let log: App['log'] | undefined;
+  const ctx = await createContext(config, { onNotifyError: (error, what) => log?.warn({ err: error }, `notifier: ${what}`) });
   let runner: JobRunner | undefined;
+  let stopWaking: (() => void) | undefined;
   try {
     let https: { cert: string; key: string } | undefined;
     if (config.tls.mode === 'files') https = { cert: fs.readFileSync(config.tls.certFile, 'utf8'), key: fs.readFileSync(config.tls.keyFile, 'utf8') };
     else if (config.tls.mode === 'self-issued') https = await ensureServerCertificate(ctx.ca, config.dataDir, config.publicUrl);
 
     const app = await buildApp(ctx, { https, logger: options.logger });
+    log = app.log;
     if (config.roles.includes('worker')) {
-      runner = createJobRunner(ctx, app.log, app.adapters);
-      await runner.start();
+      const jobRunner = createJobRunner(ctx, app.log, app.adapters);
+      runner = jobRunner;
+      // A job enqueued on any node is picked up now rather than at the next poll.
+      stopWaking = ctx.notifier.subscribe('jobs', () => jobRunner.wake());
+      await jobRunner.start();
     }
     const setupToken = await ctx.setup.issueToken();
     const setupUrl = setupToken ? `${config.publicUrl}/setup?token=${setupToken}` : undefined;
@@ -51,6 +58,7 @@ export async function startServer(config: Config, options: { logger?: boolean | 
       setupUrl,
       close: () => {
         closing ??= (async () => {
+          stopWaking?.();
           await runner?.stop();
           await app.close();
           await ctx.close();
@@ -59,6 +67,7 @@ export async function startServer(config: Config, options: { logger?: boolean | 
       },
     };
   } catch (error) {
+    stopWaking?.();
     await runner?.stop();
     await ctx.close();
     throw error;

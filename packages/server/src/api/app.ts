@@ -6,9 +6,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import type { Role } from '../config/config.js';
 import type { Context } from '../context.js';
 import { ERRORS, StewardError } from '../core/errors.js';
 import { can } from '../core/permissions.js';
+import { UNAVAILABLE_MESSAGES, unavailableReason } from '../core/unavailable.js';
 import { auditRoutes } from './audit-events/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { commandRoutes } from './commands/routes.js';
@@ -18,7 +20,8 @@ import { dashboardRoutes } from './dashboard/routes.js';
 import { deviceExportRoutes } from './devices/export.js';
 import { eventRoutes } from './events/routes.js';
 import { savedViewRoutes } from './saved-views/routes.js';
-import { type Adapters, createAdapters } from '../protocols/index.js';
+import { type Adapters, createAdapters, subscribeWakeUps } from '../protocols/index.js';
+import { servesRoute } from './roles.js';
 import { deviceRoutes } from './devices/routes.js';
 import { enrollmentRoutes } from './enrollments/routes.js';
 import { groupRoutes } from './groups/routes.js';
@@ -113,8 +116,11 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
     for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url, auth, readOnly: readOnly === true });
   });
 
+  // A node runs only some roles (`--role api|devices|worker`): other routes answer as if they didn't exist.
+  const everyRole = ctx.config.roles.includes('api') && ctx.config.roles.includes('devices');
   app.addHook('onRequest', async (request) => {
     rejectNonCanonicalPath(request.raw.url ?? '/');
+    if (!everyRole && !request.is404 && !servesRoute(ctx.config.roles, request.routeOptions.url ?? '/')) throw new StewardError('route_not_found');
     metrics.started(request);
     await authorize(ctx, request);
   });
@@ -158,6 +164,9 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
   const adapters = options.adapters ?? createAdapters(ctx, app.log);
   app.decorate('adapters', adapters);
   if (!options.adapters) app.addHook('onClose', () => adapters.close());
+  // Commands enqueued on any node (this one included) wake the devices this node's adapters reach.
+  const unsubscribe = subscribeWakeUps(ctx, adapters, app.log);
+  app.addHook('onClose', async () => unsubscribe());
   for (const module of [...adapters.routes, ...API_MODULES]) await app.register(async (scope) => module(scope as App, ctx));
   app.get('/api/v1/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
   app.get('/metrics', { config: { auth: 'public' }, schema: { hide: true } }, async (_request, reply) => {
@@ -175,9 +184,10 @@ export interface RouteEntry {
   readOnly: boolean;
 }
 
-/** Every route registered with the protection it declared, for the generated auth matrix test. */
-export function routeTable(app: App): RouteEntry[] {
-  return (app as unknown as { routeTable: RouteEntry[] }).routeTable;
+/** Every route registered with the protection it declared, for the generated auth matrix test. With `roles`: those such a node answers. */
+export function routeTable(app: App, roles?: readonly Role[]): RouteEntry[] {
+  const all = (app as unknown as { routeTable: RouteEntry[] }).routeTable;
+  return roles ? all.filter((r) => servesRoute(roles, r.url)) : all;
 }
 
 /**
@@ -284,6 +294,21 @@ function renderError(error: FastifyError | StewardError, request: FastifyRequest
     const code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : status === 404 ? 'not_found' : 'bad_request';
     return sendError(reply, new StewardError(code));
   }
+  const reason = unavailableReason(error);
+  if (reason) {
+    logUnavailable(request, reason, error);
+    reply.header('retry-after', '5');
+    return sendError(reply, new StewardError('service_unavailable', UNAVAILABLE_MESSAGES[reason], { reason }));
+  }
   request.log.error({ err: error }, 'unhandled error');
   return sendError(reply, new StewardError('internal', ERRORS.internal.message));
+}
+
+const lastUnavailableLog = new Map<string, number>();
+/** One log line per reason every 10 s: an outage under load must not flood the log. */
+function logUnavailable(request: FastifyRequest, reason: string, error: Error): void {
+  const now = Date.now();
+  if (now - (lastUnavailableLog.get(reason) ?? 0) < 10_000) return;
+  lastUnavailableLog.set(reason, now);
+  request.log.error({ reason, code: (error as { code?: unknown }).code, message: error.message }, `storage unavailable (${reason}): answering 503`);
 }

@@ -13,6 +13,8 @@ import * as android from './migrations/0007-android.js';
 import * as complianceReports from './migrations/0009-compliance-reports.js';
 import * as policies from './migrations/0008-policies.js';
 import * as consoleTables from './migrations/0010-console.js';
+import * as deviceSearchTrigram from './migrations/0011-device-search-trigram.js';
+import * as deviceSearchFts from './migrations/0012-device-search-fts.js';
 import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -42,6 +44,8 @@ const MIGRATIONS: ReadonlyArray<[string, StewardMigration]> = [
   ['0008-policies', policies],
   ['0009-compliance-reports', complianceReports],
   ['0010-console', consoleTables],
+  ['0011-device-search-trigram', deviceSearchTrigram],
+  ['0012-device-search-fts', deviceSearchFts],
 ];
 
 /**
@@ -72,9 +76,13 @@ export async function openDatabase(url: string, options: { poolSize?: number } =
         return pgModule.types.getTypeParser(oid, format as 'text');
       },
     } as unknown as pg.CustomTypesConfig;
-    const pool = new pgModule.Pool({ connectionString: url, max: options.poolSize ?? 10, types });
-    // An idle client that loses its server must not crash the process; the pool replaces it.
+    // A database that doesn't answer (network cut, failover) fails requests after 5 s instead of hanging them.
+    const pool = new pgModule.Pool({ connectionString: url, max: options.poolSize ?? 10, types, connectionTimeoutMillis: 5000 });
+    // A client that loses its server must not crash the process: idle ones are the pool's to replace
+    // (its 'error' event); one checked out (between two statements of a transaction) has no listener of
+    // its own, and its error reaches the statement that uses it anyway. The pool discards broken clients.
     pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return Object.freeze({ db, dialect: 'postgres' as const, pool, close: () => db.destroy() });
   }
@@ -89,9 +97,13 @@ export async function openDatabase(url: string, options: { poolSize?: number } =
  */
 function withStatementCache(sqlite: SQLite.Database, max = 500): { close(): void; prepare(sql: string): SQLite.Statement } {
   const cache = new Map<string, SQLite.Statement>();
+  const noop = sqlite.prepare('select 1 where 0');
   return {
     close: () => sqlite.close(),
     prepare(sql: string) {
+      // SQLite rolls a transaction back by itself on some errors (SQLITE_FULL, SQLITE_IOERR, …); Kysely's
+      // own ROLLBACK then fails with "no transaction is active" and hides the error that mattered.
+      if (sql === 'rollback' && !sqlite.inTransaction) return noop;
       const cached = cache.get(sql);
       if (cached) {
         cache.delete(sql);
@@ -141,4 +153,11 @@ export async function ping(database: Database): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** SQLite's own consistency check (`PRAGMA integrity_check`): `['ok']` when the file is sound. PostgreSQL checks itself. */
+export async function integrityCheck(database: Database): Promise<string[]> {
+  if (database.dialect !== 'sqlite') return ['ok'];
+  const result = await sql<{ integrity_check: string }>`pragma integrity_check`.execute(database.db);
+  return result.rows.map((r) => r.integrity_check);
 }

@@ -15,8 +15,13 @@ export interface PlatformAdapter {
   readonly periodic?: readonly PeriodicJob[];
   /** How this channel's devices receive Steward's platform-neutral policy (the reconciler uses it). */
   readonly policy?: PolicyTranslator;
-  /** A command was enqueued: wake this channel's devices it targets (each adapter filters its own). */
-  commandEnqueued?(commandId: string): Promise<void>;
+  /**
+   * A command was enqueued: wake this channel's devices it targets (each adapter filters its own).
+   * Runs on **every** node (through `ctx.notifier`): `local` is true only on the node that enqueued it.
+   * Wake-ups that go through a third party (APNs, FCM, WNS) must happen once, so send them only when
+   * `local`; wake-ups of connections this node holds (long polls) happen on every node.
+   */
+  commandEnqueued?(commandId: string, origin: { local: boolean }): Promise<void>;
   /** Devices joined or left groups: channels whose configuration follows groups resync. */
   membershipChanged?(deviceIds: readonly string[]): Promise<void>;
   close?(): Promise<void>;

@@ -18,8 +18,12 @@ export interface Adapters {
   readonly periodic: readonly PeriodicJob[];
   /** Each channel's policy translator (channels without one are reported as unsupported and skipped by the reconciler). */
   readonly translators: readonly PolicyTranslator[];
-  /** Called after the API enqueued a command: wake the devices it targets. */
-  commandEnqueued(commandId: string): Promise<void>;
+  /**
+   * A command was enqueued (on this node when `local`, else on another): wake the devices it targets.
+   * Don't call it directly after enqueueing: publish `commands` on `ctx.notifier`; `subscribeWakeUps`
+   * calls this on every node.
+   */
+  commandEnqueued(commandId: string, origin?: { local: boolean }): Promise<void>;
   /** Called after devices joined or left groups: platforms whose configuration follows groups resync. */
   membershipChanged(deviceIds: readonly string[]): Promise<void>;
   close(): Promise<void>;
@@ -34,8 +38,8 @@ export function createAdapters(ctx: Context, log: FastifyBaseLogger): Adapters {
     jobs: Object.assign({}, ...list.map((a) => a.jobs ?? {})),
     periodic: list.flatMap((a) => a.periodic ?? []),
     translators: list.flatMap((a) => (a.policy ? [a.policy] : [])),
-    async commandEnqueued(commandId) {
-      for (const adapter of list) await adapter.commandEnqueued?.(commandId);
+    async commandEnqueued(commandId, origin = { local: true }) {
+      for (const adapter of list) await adapter.commandEnqueued?.(commandId, origin);
     },
     async membershipChanged(deviceIds) {
       // Group membership decides policies, profiles, apps and OS targets: the reconciler looks at these devices next.
@@ -47,4 +51,18 @@ export function createAdapters(ctx: Context, log: FastifyBaseLogger): Adapters {
       for (const adapter of list) await adapter.close?.();
     },
   };
+}
+
+/**
+ * Connects the adapters to the notifier: a command enqueued on any node reaches every node's
+ * `commandEnqueued`. Returns the unsubscribe function.
+ */
+export function subscribeWakeUps(ctx: Context, adapters: Adapters, log: FastifyBaseLogger): () => void {
+  return ctx.notifier.subscribe('commands', async ({ commandId }, origin) => {
+    try {
+      await adapters.commandEnqueued(commandId, origin);
+    } catch (error) {
+      log.warn({ err: error, commandId }, 'wake-up after enqueue failed');
+    }
+  });
 }

@@ -5,6 +5,19 @@ import { DELIVER_JOB } from '../core/webhooks/webhook-service.js';
 import { JobRunner } from './job-runner.js';
 import { createReconcileJobs } from './reconciler.js';
 
+/**
+ * Lease and poll interval of the job runner. The defaults suit production; the environment variables
+ * `STEWARD_JOB_LEASE_MS` and `STEWARD_JOB_POLL_MS` exist for fault tests (a node killed mid-job is
+ * replaced after the lease, so tests shorten it) and are documented in docs/operations.md.
+ */
+export function runnerTimings(env: NodeJS.ProcessEnv = process.env): { pollMs: number; leaseMs: number } {
+  const read = (name: string, fallback: number, min: number) => {
+    const value = Number(env[name]);
+    return Number.isFinite(value) && value >= min ? value : fallback;
+  };
+  return { pollMs: read('STEWARD_JOB_POLL_MS', 1000, 50), leaseMs: read('STEWARD_JOB_LEASE_MS', 60_000, 500) };
+}
+
 /** The background jobs every deployment runs, with their periods. */
 export function createJobRunner(ctx: Context, log: FastifyBaseLogger, adapters?: Adapters): JobRunner {
   const { db } = ctx.database;
@@ -48,7 +61,7 @@ export function createJobRunner(ctx: Context, log: FastifyBaseLogger, adapters?:
         log.info(stats, 'compliance re-evaluated');
       },
       'compliance.actions': async () => {
-        await ctx.compliance.runDueActions((commandId) => adapters?.commandEnqueued(commandId) ?? Promise.resolve());
+        await ctx.compliance.runDueActions((commandId) => ctx.notifier.notify('commands', { commandId }));
       },
       'compliance.snapshot': async () => {
         await ctx.compliance.takeSnapshot();
@@ -74,5 +87,6 @@ export function createJobRunner(ctx: Context, log: FastifyBaseLogger, adapters?:
       ...(adapters?.periodic ?? []),
     ],
     log,
+    runnerTimings(),
   );
 }

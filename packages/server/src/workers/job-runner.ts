@@ -20,6 +20,8 @@ export class JobRunner {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  /** A wake-up arrived while a drain was running: drain again right after instead of waiting for the poll. */
+  private wokenWhileRunning = false;
 
   constructor(
     private readonly jobs: JobQueue,
@@ -40,6 +42,17 @@ export class JobRunner {
     await this.running;
   }
 
+  /** Looks for work now (a job was enqueued somewhere) instead of at the next poll. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.wokenWhileRunning = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.schedule(0);
+  }
+
   /** Runs due jobs until none is left. Returns how many ran. */
   async drain(): Promise<number> {
     let count = 0;
@@ -54,11 +67,13 @@ export class JobRunner {
   private schedule(delay: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.wokenWhileRunning = false;
       this.running = this.drain()
         .catch((error) => this.log.error({ err: error }, 'job loop failed'))
         .then(() => {
           this.running = undefined;
-          this.schedule(this.options.pollMs);
+          this.schedule(this.wokenWhileRunning ? 0 : this.options.pollMs);
         });
     }, delay);
     this.timer.unref();

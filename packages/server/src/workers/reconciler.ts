@@ -37,7 +37,8 @@ export function createReconcileJobs(
         if (stats.commands > 0) log.info(stats, 'reconciled');
         // Such devices stay dirty and are tried again on the next pass; say so where an operator looks.
         if (stats.failedDevices > 0) log.warn(stats, 'some devices could not be reconciled');
-        for (const id of commandIds) await adapters?.commandEnqueued(id).catch((error) => log.warn({ err: error }, 'wake-up failed'));
+        // Through the notifier, so devices held by other nodes (agents' long polls) wake too.
+        for (const id of commandIds) await ctx.notifier.notify('commands', { commandId: id }).catch((error) => log.warn({ err: error }, 'wake-up failed'));
       },
       // Results move states on (installed, failed); a failure marks the device dirty and wakes the reconciler to retry.
       'policies.outcomes': async () => {

@@ -23,11 +23,11 @@ describe('crash safety: kill -9 of the server', () => {
   let url: string;
   let apnsArgs: string[];
 
-  const start = async () => {
+  const start = async (env: Record<string, string> = {}) => {
     server = spawn(
       process.execPath,
       [BIN, 'serve', '--no-tls', '--listen', `127.0.0.1:${port}`, '--public-url', url, '--data-dir', dataDir, '--log-level', 'warn', ...apnsArgs],
-      { stdio: 'ignore' },
+      { stdio: 'ignore', env: { ...process.env, ...env } },
     );
     for (let i = 0; i < 200; i++) {
       try {
@@ -135,5 +135,38 @@ describe('crash safety: kill -9 of the server', () => {
     const done = await api<{ deliveries: { state: string; attempts: number }[] }>('GET', `/api/v1/commands/${lock.json.command.id}`);
     expect(done.json.deliveries).toHaveLength(1);
     expect(done.json.deliveries[0]).toMatchObject({ state: 'acknowledged', attempts: 2 });
+  }, 60_000);
+
+  it('re-delivers a command whose result the server received but died before committing, and records the effect once', async () => {
+    const enrollment = await api<{ profileUrl: string }>('POST', '/api/v1/enrollments', { name: 'crash-3', platform: 'apple', ownership: 'corporate' });
+    const device = new AppleDevice();
+    await device.enroll(enrollment.json.profileUrl);
+    await device.wake();
+    const devices = await api<{ items: { id: string }[] }>('GET', `/api/v1/devices?search=${device.udid}`);
+    const deviceId = devices.json.items[0]?.id ?? '';
+    // This server process SIGKILLs itself inside the transaction that records a result (test-only crash point).
+    await kill9();
+    await start({ STEWARD_TEST_CRASH_AT: 'apple.result.before-commit' });
+    const lock = await api<{ command: { id: string } }>('POST', '/api/v1/commands', {
+      type: 'lock',
+      params: { message: 'committed once' },
+      target: { deviceIds: [deviceId] },
+    });
+    expect(lock.status).toBe(202);
+    const dying = server;
+    await expect(device.wake()).rejects.toThrow();
+    // The server really died (SIGKILL, by its own hand) rather than answering.
+    await new Promise((resolve) => (dying?.exitCode !== null || dying?.signalCode !== null ? resolve(undefined) : dying?.once('exit', resolve)));
+    expect(dying?.signalCode).toBe('SIGKILL');
+    await start();
+    await device.wake();
+    expect(device.state.commandsSeen.filter((c) => c === 'DeviceLock')).toHaveLength(2);
+    expect(device.state.locked?.message).toBe('committed once');
+    const done = await api<{ deliveries: { state: string; attempts: number; result: unknown }[] }>('GET', `/api/v1/commands/${lock.json.command.id}`);
+    expect(done.json.deliveries).toHaveLength(1);
+    expect(done.json.deliveries[0]).toMatchObject({ state: 'acknowledged', attempts: 2 });
+    // The device's command history holds the lock once.
+    const history = await api<{ items: { commandId: string; state: string }[] }>('GET', `/api/v1/devices/${deviceId}/commands`);
+    expect(history.json.items.filter((c) => c.commandId === lock.json.command.id).map((c) => c.state)).toEqual(['acknowledged']);
   }, 60_000);
 });

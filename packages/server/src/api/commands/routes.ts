@@ -164,7 +164,8 @@ export const commandRoutes: RouteModule = (app, ctx) => {
         }
       }
       const { command, skipped } = await ctx.commands.enqueue(enqueue);
-      await request.server.adapters.commandEnqueued(command.id);
+      // Every node's adapters wake the devices they can reach (see protocols/index.ts subscribeWakeUps).
+      await ctx.notifier.notify('commands', { commandId: command.id });
       request.auditTarget = { type: 'command', id: command.id, details: { type: command.type, target: body.target, devices: command.device_count, skipped } };
       const [withCounts] = await ctx.commands.withCounts([command]);
       return reply.code(202).send({ command: toCommand(withCounts ?? { ...command, counts: {} }), skipped });

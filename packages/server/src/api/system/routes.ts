@@ -13,7 +13,7 @@ export const systemRoutes: RouteModule = (app, ctx) => {
     '/readyz',
     { config: { auth: 'public' }, schema: { tags: ['system'], summary: 'The database is reachable', response: { 200: Status } } },
     async () => {
-      if (!(await ping(ctx.database))) throw new StewardError('service_unavailable', 'The database is unreachable.');
+      if (!(await ping(ctx.database))) throw new StewardError('service_unavailable', 'The database is unreachable.', { reason: 'database_unreachable' });
       return { status: 'ready' };
     },
   );

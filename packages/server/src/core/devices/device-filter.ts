@@ -72,7 +72,12 @@ export function deviceFilterExpression(eb: ExpressionBuilder<DB, 'devices'>, fil
       ),
     );
   }
-  if (filter.search) {
+  // SQLite: searches of three characters or more go through the trigram FTS5 index (migration 0006); the
+  // phrase matches a substring of one column, case-insensitively, as the LIKE below does.
+  if (filter.search && dialect === 'sqlite' && [...filter.search].length >= 3) {
+    const phrase = `"${filter.search.replaceAll('"', '""')}"`;
+    conditions.push(sql<SqlBool>`devices.rowid in (select rowid from devices_search where devices_search match ${phrase})`);
+  } else if (filter.search) {
     const pattern = escapeLike(filter.search);
     const like = (column: string) =>
       dialect === 'postgres' ? sql<SqlBool>`${sql.ref(column)} ILIKE ${pattern} ESCAPE '\\'` : sql<SqlBool>`${sql.ref(column)} LIKE ${pattern} ESCAPE '\\'`;

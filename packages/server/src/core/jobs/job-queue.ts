@@ -2,6 +2,7 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Dialect } from '../../db/database.js';
 import type { DB, JobsTable } from '../../db/schema.js';
 import { uuidv7 } from '../ids.js';
+import type { Notifier } from '../notify/notifier.js';
 
 export type JobRow = Selectable<JobsTable>;
 
@@ -21,6 +22,8 @@ export class JobQueue {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly dialect: Dialect,
+    /** When given, job runners on every node are told at once about jobs due now. */
+    private readonly notifier?: Notifier,
   ) {}
 
   /** `db`: a transaction, so the job exists exactly when the caller's change does. */
@@ -46,7 +49,10 @@ export class JobQueue {
       })
       .onConflict((oc) => oc.column('unique_key').doNothing())
       .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0 ? id : undefined;
+    const inserted = Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    // Only jobs due now: a runner would find nothing for a job scheduled later (its poll finds it then).
+    if (inserted && (options.runAt ?? now) <= now) await this.notifier?.notify('jobs', { kind });
+    return inserted ? id : undefined;
   }
 
   /** Takes the next due job of these kinds (or one whose lease ran out) for `leaseMs`. */

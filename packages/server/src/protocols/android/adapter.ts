@@ -35,7 +35,9 @@ export function createAndroidAdapter(ctx: Context, log: FastifyBaseLogger): Plat
       { kind: 'android.operations', everyMs: 5_000 },
       { kind: 'android.reconcile', everyMs: 15 * 60_000 },
     ],
-    async commandEnqueued(commandId) {
+    async commandEnqueued(commandId, origin) {
+      // Google is called once, by the node that enqueued; the others hear of it only to wake their devices.
+      if (origin && !origin.local) return;
       const command = await ctx.commands.get(commandId);
       if (!command || (command.kind === 'raw' && command.platform !== 'android')) return;
       if (!(await repo.targetsAndroid(commandId))) return;

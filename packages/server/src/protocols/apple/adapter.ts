@@ -108,18 +108,29 @@ export function createAppleAdapter(ctx: Context, log: FastifyBaseLogger): Platfo
     jobs: {
       'apple.push': async (job) => {
         const { commandId } = JSON.parse(job.payload) as { commandId: string };
-        await push.push({ commandId });
+        const outcome = await push.push({ commandId });
+        // APNs unreachable: fail the job so the queue retries it with exponential backoff (1 s, 2 s, 4 s, …);
+        // devices that fetched the command meanwhile are no longer targets.
+        if (outcome.retryable > 0) throw new Error(`${outcome.retryable} pushes could not be delivered to APNs; retrying`);
       },
       'apple.push-sweep': async () => {
         await push.sweep();
       },
     },
     periodic: [{ kind: 'apple.push-sweep', everyMs: 5 * 60_000 }],
-    async commandEnqueued(commandId) {
+    async commandEnqueued(commandId, origin) {
+      // APNs wakes the device wherever its next connection lands: only the enqueuing node pushes.
+      if (!origin.local) return;
       // Durable safety net: if this process stops before its push goes out, a worker pushes the
       // devices that still haven't fetched the command, a little later (so nobody is pushed twice).
-      await ctx.jobs.enqueue('apple.push', { commandId }, { runAt: Date.now() + 30_000 });
-      push.push({ commandId }).catch((error) => log.warn({ err: error }, 'push failed'));
+      await ctx.jobs.enqueue('apple.push', { commandId }, { runAt: Date.now() + 30_000, maxAttempts: 12 });
+      push
+        .push({ commandId })
+        .then(async (outcome) => {
+          // APNs down or failing: retry soon through the job queue (with backoff) instead of waiting for the safety net.
+          if (outcome.retryable > 0) await ctx.jobs.enqueue('apple.push', { commandId }, { runAt: Date.now() + 1000, maxAttempts: 12 });
+        })
+        .catch((error) => log.warn({ err: error }, 'push failed'));
     },
     membershipChanged,
     policy: createApplePolicyTranslator({ publicUrl: ctx.config.publicUrl }),

@@ -1,3 +1,4 @@
+import { crashPoint } from '../../core/crash-points.js';
 import type { Kysely } from 'kysely';
 import type { Context } from '../../context.js';
 import { INTENTS, type IntentName, isIntent } from '../../core/commands/intents.js';
@@ -294,6 +295,8 @@ export class AppleMdmService {
     const result = toJson(withoutEnvelope(message)) as Record<string, unknown>;
     await db.transaction().execute(async (trx) => {
       await trx.updateTable('apple_commands').set({ status }).where('device_id', '=', deviceId).where('command_uuid', '=', commandUuid).execute();
+      // Fault tests kill the process here: the result is received and half written, nothing committed.
+      crashPoint('apple.result.before-commit');
       if (status === 'NotNow') {
         await this.ctx.commands.recordResult(deviceId, sent.command_id, 'not_now', { Status: 'NotNow', RequestType: sent.request_type }, trx);
         return;
