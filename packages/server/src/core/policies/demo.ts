@@ -108,7 +108,7 @@ export async function seedDemo(ctx: Context, options: { devices?: number } = {})
   }
   const field = groups.field as string;
   const target = (await ctx.policies.listOsTargets()).find((t) => t.group_id === field && t.platform === 'ios');
-  if (!target || target.minimum_version !== '18.2') {
+  if (target?.minimum_version !== '18.2') {
     await ctx.policies.upsertOsTarget({ groupId: field, platform: 'ios', minimumVersion: '18.2', deadline: Date.parse('2030-01-04T17:00:00Z') });
   }
 
