@@ -28,7 +28,7 @@ export function prepared<P extends Record<string, unknown>, R, DB>(
 ): (db: Kysely<DB>, params: P) => Promise<QueryResult<R>> {
   // One compiled form per dialect (tests run SQLite and PostgreSQL in one process).
   const byDialect = new Map<unknown, { sql: string; slots: Slot[] }>();
-  return (db, params) => {
+  return async (db, params) => {
     const dialect = db.getExecutor().adapter.constructor;
     let compiled = byDialect.get(dialect);
     if (!compiled) {
@@ -45,6 +45,6 @@ export function prepared<P extends Record<string, unknown>, R, DB>(
       if (value === undefined) throw new Error(`prepared query: no value for parameter "${slot.name}"`);
       return value;
     });
-    return db.executeQuery(CompiledQuery.raw(compiled.sql, values)) as Promise<QueryResult<R>>;
+    return (await db.executeQuery(CompiledQuery.raw(compiled.sql, values))) as QueryResult<R>;
   };
 }
