@@ -1127,8 +1127,13 @@ const SUMMARY_HEADER = [
 function writeSummary(resultsDir, records) {
   const file = path.join(resultsDir, 'SUMMARY.md');
   const rows = new Map();
+  // A "## Notes" section under the table (what the figures mean, the machine's load) is kept as written.
+  let notes = [];
   if (fs.existsSync(file)) {
-    for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    const notesAt = lines.findIndex((line) => line.startsWith('## Notes'));
+    if (notesAt >= 0) notes = ['', ...lines.splice(notesAt).join('\n').trimEnd().split('\n')];
+    for (const line of lines) {
       const cells = line.split('|').map((c) => c.trim());
       if (cells.length < 4 || !line.startsWith('| ') || cells[1] === 'Scenario' || cells[1].startsWith('---')) continue;
       rows.set(`${cells[1]}|${cells[2]}`, line);
@@ -1155,7 +1160,7 @@ function writeSummary(resultsDir, records) {
     return `${String(index === -1 ? 99 : index).padStart(2, '0')}|${scenario}|${dialect}`;
   };
   const body = [...rows.keys()].sort((a, b) => order(a).localeCompare(order(b))).map((k) => rows.get(k));
-  fs.writeFileSync(file, `${[...SUMMARY_HEADER, ...body].join('\n')}\n`);
+  fs.writeFileSync(file, `${[...SUMMARY_HEADER, ...body, ...notes].join('\n')}\n`);
   return file;
 }
 
