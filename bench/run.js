@@ -1871,6 +1871,13 @@ const ms3 = (f) => (f && typeof f.p50Ms === 'number' ? `${fmt(f.p50Ms)} / ${fmt(
 /** Rebuilds SUMMARY.md from every result JSON in the directory (this run's and earlier ones, other scenarios' included). */
 function writeSummary(resultsDir, records) {
   const file = path.join(resultsDir, 'SUMMARY.md');
+  // A "## Notes" section under the table (what the figures mean, the machine's load) is kept as written.
+  let notes = [];
+  if (fs.existsSync(file)) {
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    const notesAt = lines.findIndex((line) => line.startsWith('## Notes'));
+    if (notesAt >= 0) notes = ['', ...lines.slice(notesAt).join('\n').trimEnd().split('\n')];
+  }
   const all = new Map();
   for (const name of fs.existsSync(resultsDir) ? fs.readdirSync(resultsDir) : []) {
     if (!name.endsWith('.json')) continue;
@@ -1911,7 +1918,7 @@ function writeSummary(resultsDir, records) {
     return `${String(index === -1 ? 99 : index).padStart(2, '0')}|${scenario}|${dialect}`;
   };
   const body = [...all.keys()].sort((a, b) => order(a).localeCompare(order(b))).map((k) => row(all.get(k)));
-  fs.writeFileSync(file, `${[...SUMMARY_HEADER, ...body].join('\n')}\n`);
+  fs.writeFileSync(file, `${[...SUMMARY_HEADER, ...body, ...notes].join('\n')}\n`);
   return file;
 }
 

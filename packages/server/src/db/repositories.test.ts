@@ -158,6 +158,31 @@ for (const database of TEST_DATABASES) {
       expect((await ctx.commands.next(d.id))?.command.id).toBe(second.id);
     });
 
+    it('leaves deferred deliveries out until the next Idle, and marks sent inside a caller’s transaction', async () => {
+      const d = await device({ name: 'deferred' });
+      const first = (await ctx.commands.enqueue(lockTo({ deviceIds: [d.id] }))).command;
+      const second = (await ctx.commands.enqueue({ ...lockTo({ deviceIds: [d.id] }), type: 'restart' })).command;
+      // A rolled-back transaction takes its markSent with it.
+      await expect(
+        ctx.database.db.transaction().execute(async (trx) => {
+          await ctx.commands.markSent(d.id, first.id, trx);
+          throw new Error('roll back');
+        }),
+      ).rejects.toThrow('roll back');
+      expect((await ctx.commands.delivery(d.id, first.id))?.state).toBe('queued');
+      await ctx.database.db.transaction().execute((trx) => ctx.commands.markSent(d.id, first.id, trx));
+      expect((await ctx.commands.delivery(d.id, first.id))?.state).toBe('sent');
+      expect(await ctx.commands.recordResult(d.id, first.id, 'not_now', { Status: 'NotNow' })).toBe('recorded');
+      expect((await ctx.commands.next(d.id, [], { deferred: false }))?.command.id).toBe(second.id);
+      expect((await ctx.commands.next(d.id))?.command.id).toBe(first.id);
+      await ctx.commands.markSent(d.id, second.id);
+      expect(await ctx.commands.recordResult(d.id, second.id, 'error', { code: 1 })).toBe('recorded');
+      expect((await ctx.commands.delivery(d.id, second.id))?.error).toBe('{"code":1}');
+      expect(await ctx.commands.next(d.id, [], { deferred: false })).toBeUndefined();
+      expect(await ctx.commands.next(d.id, [first.id])).toBeUndefined();
+      expect((await ctx.commands.next(d.id))?.delivery.state).toBe('not_now');
+    });
+
     it('cancels only what has not been sent, and expires what is overdue', async () => {
       const [a, b] = [await device({ name: 'cancel-a' }), await device({ name: 'cancel-b' })];
       const { command } = await ctx.commands.enqueue(lockTo({ deviceIds: [a.id, b.id] }));

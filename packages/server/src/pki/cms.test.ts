@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, webcrypto } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,5 +52,26 @@ describe('CMS signing and verification', () => {
     expect(() => verifyCms(tampered, body)).toThrow(CmsError);
     expect(() => verifyCms(Buffer.from('not der at all'), body)).toThrow(CmsError);
     expect(() => verifyCms(Buffer.alloc(0), body)).toThrow(CmsError);
+  });
+
+  it('verifies RSA and EC (P-256) signers, many times over, without keeping a key per certificate', async () => {
+    const body = Buffer.from('<plist>idle</plist>');
+    const rsa = await signCms(body, signer(), { detached: true });
+    for (let i = 0; i < 3; i++) expect(verifyCms(rsa, body).signerCertificateDer.equals(ca.certificateDer)).toBe(true);
+    x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+    const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+    const keys = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+    const certificate = await x509.X509CertificateGenerator.createSelfSigned({
+      serialNumber: '02',
+      name: 'CN=EC device',
+      notBefore: new Date(Date.now() - 60_000),
+      notAfter: new Date(Date.now() + 86_400_000),
+      keys: keys as unknown as Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[0]['keys'],
+      signingAlgorithm: algorithm,
+    });
+    const certificateDer = Buffer.from(certificate.rawData);
+    const ec = await signCms(body, { certificateDer, privateKey: keys.privateKey }, { detached: true });
+    for (let i = 0; i < 3; i++) expect(verifyCms(ec, body).signerCertificateDer.equals(certificateDer)).toBe(true);
+    expect(() => verifyCms(ec, Buffer.from('<plist>other</plist>'))).toThrow(CmsError);
   });
 });

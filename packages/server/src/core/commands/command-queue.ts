@@ -1,5 +1,6 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, type QueryResult, type Selectable, sql } from 'kysely';
 import type { Dialect } from '../../db/database.js';
+import { param, prepared } from '../../db/prepared.js';
 import type { CommandDeliveriesTable, CommandsTable, DB } from '../../db/schema.js';
 import { type DeviceFilter, deviceFilterExpression } from '../devices/device-filter.js';
 import type { Channel, Ownership, Platform } from '../devices/device-model.js';
@@ -9,6 +10,7 @@ import { uuidv7 } from '../ids.js';
 
 export type CommandRow = Selectable<CommandsTable>;
 export type DeliveryRow = Selectable<CommandDeliveriesTable>;
+type NextRow = DeliveryRow & Omit<CommandRow, 'id'>;
 
 /**
  * A delivery's life: queued → sent → acknowledged | error | not_now (sent again later);
@@ -18,6 +20,8 @@ export const DELIVERY_STATES = ['queued', 'sent', 'acknowledged', 'error', 'not_
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 const PENDING: DeliveryState[] = ['queued', 'not_now'];
 const OPEN: DeliveryState[] = ['queued', 'sent', 'not_now'];
+/** Open deliveries but those the device deferred (NotNow) in this session. */
+const ACTIVE: DeliveryState[] = ['queued', 'sent'];
 
 /** Which devices a command is for. */
 export type CommandTarget = { deviceIds: string[] } | { groupId: string } | { filter: DeviceFilter };
@@ -60,6 +64,42 @@ export interface CommandWithCounts extends CommandRow {
  * by (device, command) so a repeated result changes nothing.
  */
 export class CommandQueue {
+  /** The statements every device request runs, built and compiled once. */
+  private readonly hot = {
+    nextOpen: prepared<{ deviceId: string; now: number }, NextRow, DB>((db) => this.nextQuery(db, param('deviceId'), OPEN, param<number>('now'))),
+    nextActive: prepared<{ deviceId: string; now: number }, NextRow, DB>((db) => this.nextQuery(db, param('deviceId'), ACTIVE, param<number>('now'))),
+    markSent: prepared<{ deviceId: string; commandId: string; now: number }, never, DB>((db) =>
+      db
+        .updateTable('command_deliveries')
+        .set((eb) => ({ state: 'sent', sent_at: param<number>('now'), updated_at: param<number>('now'), attempts: eb('attempts', '+', 1) }))
+        .where('device_id', '=', param('deviceId'))
+        .where('command_id', '=', param('commandId'))
+        .where('state', 'in', OPEN),
+    ),
+    record: Object.fromEntries(
+      (['acknowledged', 'error', 'not_now'] as const).map((outcome) => [
+        outcome,
+        prepared<{ deviceId: string; commandId: string; now: number; result: string | null; error: string | null }, never, DB>((db) =>
+          db
+            .updateTable('command_deliveries')
+            .set({
+              state: outcome,
+              updated_at: param<number>('now'),
+              result: param<string | null>('result'),
+              ...(outcome !== 'not_now' ? { completed_at: param<number>('now') } : {}),
+              ...(outcome === 'error' ? { error: param<string | null>('error') } : {}),
+            })
+            .where('device_id', '=', param('deviceId'))
+            .where('command_id', '=', param('commandId'))
+            .where('state', 'in', ['sent', 'not_now']),
+        ),
+      ]),
+    ) as Record<
+      ResultOutcome,
+      (db: Kysely<DB>, p: { deviceId: string; commandId: string; now: number; result: string | null; error: string | null }) => Promise<QueryResult<never>>
+    >,
+  };
+
   constructor(
     private readonly db: Kysely<DB>,
     private readonly dialect: Dialect,
@@ -221,32 +261,21 @@ export class CommandQueue {
   }
 
   /**
-   * The device's next command in queue order, skipping the ones it answered NotNow to in this
-   * session (`skip`). Expired commands are never handed out.
+   * The device's next command in queue order, skipping the ones in `skip`; with `deferred: false`,
+   * also every delivery the device answered NotNow to (they wait for its next Idle). Expired
+   * commands are never handed out.
    */
-  async next(deviceId: string, skip: readonly string[] = []): Promise<{ delivery: DeliveryRow; command: CommandRow } | undefined> {
-    let query = this.db
-      .selectFrom('command_deliveries')
-      .innerJoin('commands', 'commands.id', 'command_deliveries.command_id')
-      .selectAll('command_deliveries')
-      .select([
-        'commands.kind',
-        'commands.type',
-        'commands.platform',
-        'commands.payload',
-        'commands.target',
-        'commands.created_by_type',
-        'commands.created_by_id',
-        'commands.created_by_label',
-        'commands.created_at',
-        'commands.expires_at',
-        'commands.device_count',
-      ])
-      .where('command_deliveries.device_id', '=', deviceId)
-      .where('command_deliveries.state', 'in', [...PENDING, 'sent'])
-      .where('commands.expires_at', '>', Date.now());
-    if (skip.length) query = query.where('command_deliveries.command_id', 'not in', [...skip]);
-    const row = await query.orderBy('command_deliveries.seq').limit(1).executeTakeFirst();
+  async next(
+    deviceId: string,
+    skip: readonly string[] = [],
+    options: { deferred?: boolean; db?: Kysely<DB> } = {},
+  ): Promise<{ delivery: DeliveryRow; command: CommandRow } | undefined> {
+    const db = options.db ?? this.db;
+    const deferred = options.deferred !== false;
+    const now = Date.now();
+    const row = skip.length
+      ? await this.nextQuery(db, deviceId, deferred ? OPEN : ACTIVE, now, skip).executeTakeFirst()
+      : (await (deferred ? this.hot.nextOpen : this.hot.nextActive)(db, { deviceId, now })).rows[0];
     if (!row) return undefined;
     const { kind, type, platform, payload, target, created_by_type, created_by_id, created_by_label, created_at, expires_at, device_count, ...delivery } = row;
     return {
@@ -268,16 +297,45 @@ export class CommandQueue {
     };
   }
 
-  /** Records that the command went out to the device. */
-  async markSent(deviceId: string, commandId: string): Promise<void> {
-    const now = Date.now();
-    await this.db
-      .updateTable('command_deliveries')
-      .set((eb) => ({ state: 'sent', sent_at: now, updated_at: now, attempts: eb('attempts', '+', 1) }))
-      .where('device_id', '=', deviceId)
-      .where('command_id', '=', commandId)
-      .where('state', 'in', OPEN)
-      .execute();
+  /**
+   * The first open delivery by `seq`, found as `seq = (select min(seq) …)`: with `state in (…)` an
+   * `order by seq limit 1` makes SQLite sort through a temporary B-tree on every call, which cost
+   * the command channel more than every other statement of a round trip together.
+   */
+  private nextQuery(db: Kysely<DB>, deviceId: string, states: readonly DeliveryState[], now: number, skip: readonly string[] = []) {
+    return db
+      .selectFrom('command_deliveries')
+      .innerJoin('commands', 'commands.id', 'command_deliveries.command_id')
+      .selectAll('command_deliveries')
+      .select([
+        'commands.kind',
+        'commands.type',
+        'commands.platform',
+        'commands.payload',
+        'commands.target',
+        'commands.created_by_type',
+        'commands.created_by_id',
+        'commands.created_by_label',
+        'commands.created_at',
+        'commands.expires_at',
+        'commands.device_count',
+      ])
+      .where('command_deliveries.seq', '=', (eb) => {
+        let first = eb
+          .selectFrom('command_deliveries as open')
+          .innerJoin('commands as open_command', 'open_command.id', 'open.command_id')
+          .select((e) => e.fn.min<number>('open.seq').as('seq'))
+          .where('open.device_id', '=', deviceId)
+          .where('open.state', 'in', [...states])
+          .where('open_command.expires_at', '>', now);
+        if (skip.length) first = first.where('open.command_id', 'not in', [...skip]);
+        return first;
+      });
+  }
+
+  /** Records that the command went out to the device (in the caller's transaction, when given). */
+  async markSent(deviceId: string, commandId: string, db: Kysely<DB> = this.db): Promise<void> {
+    await this.hot.markSent(db, { deviceId, commandId, now: Date.now() });
   }
 
   /**
@@ -286,21 +344,14 @@ export class CommandQueue {
    */
   async recordResult(deviceId: string, commandId: string, outcome: ResultOutcome, result: unknown, db: Kysely<DB> = this.db): Promise<RecordResult> {
     const now = Date.now();
-    const final = outcome !== 'not_now';
-    const update = await db
-      .updateTable('command_deliveries')
-      .set({
-        state: outcome,
-        updated_at: now,
-        result: result === undefined ? null : JSON.stringify(result),
-        ...(final ? { completed_at: now } : {}),
-        ...(outcome === 'error' ? { error: errorSummary(result) } : {}),
-      })
-      .where('device_id', '=', deviceId)
-      .where('command_id', '=', commandId)
-      .where('state', 'in', ['sent', 'not_now'])
-      .executeTakeFirst();
-    if (Number(update.numUpdatedRows) > 0) {
+    const update = await this.hot.record[outcome](db, {
+      deviceId,
+      commandId,
+      now,
+      result: result === undefined ? null : JSON.stringify(result),
+      error: outcome === 'error' ? errorSummary(result) : null,
+    });
+    if (Number(update.numAffectedRows ?? 0) > 0) {
       if (outcome === 'error' && this.events) {
         const command = await db.selectFrom('commands').select(['type', 'kind', 'platform']).where('id', '=', commandId).executeTakeFirst();
         await this.events.publish(

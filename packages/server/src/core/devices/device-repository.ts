@@ -1,6 +1,7 @@
 import { type Kysely, type Selectable, type SqlBool, sql } from 'kysely';
 import type { Dialect } from '../../db/database.js';
 import { markDirty } from '../policies/dirty.js';
+import { param, prepared } from '../../db/prepared.js';
 import type { DB, DevicesTable } from '../../db/schema.js';
 import type { DeviceChangeListener, EventPublisher } from '../events/event-publisher.js';
 import { uuidv7 } from '../ids.js';
@@ -227,9 +228,18 @@ export class DeviceRepository {
     });
   }
 
-  async touch(id: string, at = Date.now()): Promise<void> {
-    await this.db.updateTable('devices').set({ last_seen_at: at }).where('id', '=', id).execute();
+  /** Writes the device's last-seen time (in the caller's transaction, when given). */
+  async touch(id: string, at = Date.now(), db: Kysely<DB> = this.db): Promise<void> {
+    await this.touchQuery(db, { id, at });
   }
+
+  /** Device channels touch on their hot path: built and compiled once. */
+  private readonly touchQuery = prepared<{ id: string; at: number }, never, DB>((db) =>
+    db
+      .updateTable('devices')
+      .set({ last_seen_at: param<number>('at') })
+      .where('id', '=', param('id')),
+  );
 
   /** Stores reported inventory: typed columns where they exist, the rest merged into the JSON. */
   async applyInventory(id: string, update: InventoryUpdate, db: Kysely<DB> = this.db): Promise<void> {

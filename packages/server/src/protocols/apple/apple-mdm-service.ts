@@ -6,7 +6,7 @@ import type { CommandRow } from '../../core/commands/command-queue.js';
 import type { Platform } from '../../core/devices/device-model.js';
 import { StewardError } from '../../core/errors.js';
 import type { DB } from '../../db/schema.js';
-import type { AppleDeviceRow, AppleRepository } from './apple-repository.js';
+import type { AppleChannelRow, AppleCommandRow, AppleDeviceRow, AppleRepository } from './apple-repository.js';
 import { type AppleCommand, appleCommandsFor, commandEnvelope, observedFromResult, toJson } from './commands.js';
 import type { DeviceIdentity } from './identity.js';
 import { type PlistDict, type PlistValue, buildPlist } from './plist.js';
@@ -32,6 +32,7 @@ const CHECKIN_TYPES = new Set([
 ]);
 /** How often the command channel writes a device's last-seen time (check-ins always do). */
 const TOUCH_INTERVAL_MS = 30_000;
+const APPLE_PLATFORMS: ReadonlySet<string> = new Set(['ios', 'ipados', 'macos']);
 const RESULT_STATUSES = new Set(['Idle', 'Acknowledged', 'Error', 'CommandFormatError', 'NotNow']);
 const BOOTSTRAP_CONTEXT = (deviceId: string) => `apple-bootstrap:${deviceId}`;
 const UNLOCK_CONTEXT = (deviceId: string) => `apple-unlock:${deviceId}`;
@@ -51,11 +52,6 @@ export interface AppleHooks {
  * devices, keeps the device and user channels, and runs the command queue for each device.
  */
 export class AppleMdmService {
-  /** When this node last wrote each device's last-seen time. */
-  private readonly touched = new Map<string, number>();
-  /** Device platforms (fixed at enrollment), to translate intents without reading the device row each time. */
-  private readonly platforms = new Map<string, 'ios' | 'ipados' | 'macos'>();
-
   constructor(
     private readonly ctx: Context,
     private readonly repo: AppleRepository,
@@ -267,46 +263,44 @@ export class AppleMdmService {
       // User-channel commands are not queued yet: acknowledge the idle user channel with nothing to do.
       return EMPTY;
     }
-    const deviceId = device.device_id;
     // A command session is several requests a few milliseconds apart: last-seen is written once per
-    // TOUCH_INTERVAL_MS per device, not on every request (one UPDATE less on most of them).
+    // TOUCH_INTERVAL_MS (read with the device row, so every node agrees), in the transaction the
+    // request writes anyway when there is one.
     const now = Date.now();
-    if ((this.touched.get(deviceId) ?? 0) <= now - TOUCH_INTERVAL_MS) {
-      await this.ctx.devices.touch(deviceId, now);
-      if (this.touched.size >= 100_000) this.touched.clear();
-      this.touched.set(deviceId, now);
-    }
+    const touchAt = (device.last_seen_at ?? 0) <= now - TOUCH_INTERVAL_MS ? now : undefined;
     if (status !== 'Idle') {
       const commandUuid = text(message.CommandUUID);
       if (!commandUuid || commandUuid.length > 80) throw new StewardError('invalid_plist', 'A result needs its CommandUUID.');
-      await this.recordResult(deviceId, commandUuid, status, message);
+      await this.recordResult(device.device_id, commandUuid, status, message, touchAt);
+      return this.nextCommand(device, false);
     }
-    return this.nextCommand(device, status === 'Idle');
+    return this.nextCommand(device, true, touchAt);
   }
 
-  private async recordResult(deviceId: string, commandUuid: string, status: string, message: PlistDict): Promise<void> {
-    const db = this.ctx.database.db;
-    const sent = await db.selectFrom('apple_commands').selectAll().where('device_id', '=', deviceId).where('command_uuid', '=', commandUuid).executeTakeFirst();
-    if (!sent) {
-      await this.audit(deviceId, 'apple.unknown_result', 'denied', { commandUuid: commandUuid.slice(0, 80), status });
-      throw new StewardError('unknown_command_result');
-    }
-    if (sent.status && sent.status !== 'NotNow') return; // a repeated answer changes nothing
-    const result = toJson(withoutEnvelope(message)) as Record<string, unknown>;
-    await db.transaction().execute(async (trx) => {
-      await trx.updateTable('apple_commands').set({ status }).where('device_id', '=', deviceId).where('command_uuid', '=', commandUuid).execute();
+  /**
+   * Stores an answer: the command's status and the delivery's result in one transaction, the status
+   * update (`… where status is null or NotNow returning …`) deciding at once whether the answer is
+   * new. An answer for a command never sent to this device is refused and audited; a repeated one
+   * changes nothing.
+   */
+  private async recordResult(deviceId: string, commandUuid: string, status: string, message: PlistDict, touchAt?: number): Promise<void> {
+    const answered = await this.ctx.database.db.transaction().execute(async (trx) => {
+      const sent = await this.repo.answerCommand(deviceId, commandUuid, status, trx);
+      if (!sent) return undefined;
+      if (touchAt !== undefined) await this.ctx.devices.touch(deviceId, touchAt, trx);
       // Fault tests kill the process here: the result is received and half written, nothing committed.
       crashPoint('apple.result.before-commit');
       if (status === 'NotNow') {
         await this.ctx.commands.recordResult(deviceId, sent.command_id, 'not_now', { Status: 'NotNow', RequestType: sent.request_type }, trx);
-        return;
+        return sent;
       }
+      const result = toJson(withoutEnvelope(message)) as Record<string, unknown>;
       if (status === 'Acknowledged') {
         const observed = observedFromResult(sent.request_type, message);
         if (observed) await this.ctx.devices.applyInventory(deviceId, observed, trx);
         if (sent.step + 1 < sent.steps) {
           await this.storePartial(trx, deviceId, sent.command_id, sent.request_type, result);
-          return;
+          return sent;
         }
         const steps = sent.steps > 1 ? await this.partial(trx, deviceId, sent.command_id) : {};
         await this.ctx.commands.recordResult(
@@ -316,11 +310,21 @@ export class AppleMdmService {
           sent.steps > 1 ? { ...steps, [sent.request_type]: result } : result,
           trx,
         );
-        return;
+        return sent;
       }
       await this.ctx.commands.recordResult(deviceId, sent.command_id, 'error', { RequestType: sent.request_type, ...result }, trx);
+      return sent;
     });
-    if (status === 'Acknowledged' && (sent.request_type === 'DeviceInformation' || sent.request_type === 'SecurityInfo')) {
+    if (!answered) {
+      if (!(await this.repo.commandByUuid(deviceId, commandUuid))) {
+        await this.audit(deviceId, 'apple.unknown_result', 'denied', { commandUuid: commandUuid.slice(0, 80), status });
+        throw new StewardError('unknown_command_result');
+      }
+      // A repeated answer changes nothing (but that the device was seen).
+      if (touchAt !== undefined) await this.ctx.devices.touch(deviceId, touchAt);
+      return;
+    }
+    if (status === 'Acknowledged' && (answered.request_type === 'DeviceInformation' || answered.request_type === 'SecurityInfo')) {
       await this.ctx.groups.refreshSmartMembership([deviceId]);
     }
   }
@@ -347,51 +351,52 @@ export class AppleMdmService {
 
   /**
    * The next command in queue order. On Idle every pending command is eligible again; after a
-   * NotNow the device is not offered the commands it deferred until its next Idle.
+   * NotNow the device is not offered the commands it deferred until its next Idle. The rendered
+   * command, its delivery marked sent (and last-seen, when due) are written in one transaction.
    */
-  private async nextCommand(device: AppleDeviceRow, idle: boolean): Promise<AppleResponse> {
+  private async nextCommand(device: AppleChannelRow, idle: boolean, touchAt?: number): Promise<AppleResponse> {
     const deviceId = device.device_id;
-    const db = this.ctx.database.db;
-    const deferred = idle
-      ? []
-      : (await db.selectFrom('command_deliveries').select('command_id').where('device_id', '=', deviceId).where('state', '=', 'not_now').execute()).map(
-          (r) => r.command_id,
-        );
+    const skip: string[] = [];
     for (let guard = 0; guard < 20; guard++) {
-      const next = await this.ctx.commands.next(deviceId, deferred);
-      if (!next) return EMPTY;
+      const next = await this.ctx.commands.next(deviceId, skip, { deferred: idle });
+      if (!next) break;
       const wire = await this.wireFor(device, next.command, next.delivery.state === 'queued');
       if (!wire) {
-        deferred.push(next.command.id);
+        skip.push(next.command.id);
         continue;
       }
-      await this.ctx.commands.markSent(deviceId, next.command.id);
-      return { status: 200, body: wire, contentType: 'application/xml' };
+      const body = await this.ctx.database.db.transaction().execute(async (trx) => {
+        let body = wire.body;
+        // Rendered meanwhile by another request of this device (or before a crash): what is stored goes out, byte for byte.
+        if (wire.row && !(await this.repo.insertCommand(wire.row, trx))) {
+          body = Buffer.from((await this.repo.commandByUuid(deviceId, wire.row.command_uuid, trx))?.body ?? body);
+        }
+        await this.ctx.commands.markSent(deviceId, next.command.id, trx);
+        if (touchAt !== undefined) await this.ctx.devices.touch(deviceId, touchAt, trx);
+        return body;
+      });
+      return { status: 200, body, contentType: 'application/xml' };
     }
+    if (touchAt !== undefined) await this.ctx.devices.touch(deviceId, touchAt);
     return EMPTY;
   }
 
   /**
-   * The plist for the delivery's next unanswered step, rendered once and stored so a resend is
-   * byte-for-byte the same command. Undefined when the command can't be rendered for this device (it
-   * is then completed with an error).
+   * The plist for the delivery's next unanswered step: the stored bytes when it was rendered before
+   * (a resend is byte-for-byte the same command), or freshly rendered with the row that stores it.
+   * Undefined when the command can't be rendered for this device (it is then completed with an error).
    */
-  private async wireFor(device: AppleDeviceRow, command: CommandRow, neverSent = false): Promise<Buffer | undefined> {
-    const db = this.ctx.database.db;
+  private async wireFor(
+    device: AppleChannelRow,
+    command: CommandRow,
+    neverSent: boolean,
+  ): Promise<{ body: Buffer; row?: Omit<AppleCommandRow, 'status'> } | undefined> {
     const deviceId = device.device_id;
-    // A delivery never sent has nothing rendered (but for a crash between rendering and marking it
-    // sent, which the insert's conflict reveals): render it without looking first.
-    const rendered = neverSent
-      ? []
-      : await db
-          .selectFrom('apple_commands')
-          .select(['step', 'steps', 'body', 'status'])
-          .where('device_id', '=', deviceId)
-          .where('command_id', '=', command.id)
-          .orderBy('step')
-          .execute();
+    // A delivery never sent has nothing rendered (but for a crash or a concurrent request, which the
+    // insert's conflict reveals): render it without looking first.
+    const rendered = neverSent ? [] : await this.repo.renderedSteps(deviceId, command.id);
     const pending = rendered.find((r) => r.status === null || r.status === 'NotNow');
-    if (pending) return Buffer.from(pending.body);
+    if (pending) return { body: Buffer.from(pending.body) };
     if (rendered.length > 0 && rendered.length >= (rendered[0]?.steps ?? 0)) return undefined;
 
     const step = rendered.length;
@@ -401,7 +406,7 @@ export class AppleMdmService {
     try {
       // A command that can't be rendered for this device (no unlock token, a raw payload that is not a
       // valid plist) ends as an error result; it must never block the device's queue.
-      commands = await this.translate(device, command);
+      commands = this.translate(device, command);
       const next = commands[step];
       if (!next || typeof next.RequestType !== 'string') throw new Error('the command has no RequestType');
       body = commandEnvelope(commandUuid, next);
@@ -411,9 +416,9 @@ export class AppleMdmService {
       return undefined;
     }
     const apple = commands[step] as AppleCommand;
-    const inserted = await db
-      .insertInto('apple_commands')
-      .values({
+    return {
+      body,
+      row: {
         device_id: deviceId,
         command_uuid: commandUuid,
         command_id: command.id,
@@ -421,43 +426,32 @@ export class AppleMdmService {
         steps: commands.length,
         request_type: apple.RequestType,
         body,
-        status: null,
         created_at: Date.now(),
-      })
-      .onConflict((oc) => oc.doNothing())
-      .executeTakeFirst();
-    // Already rendered after all: send what is stored, byte for byte.
-    if (neverSent && Number(inserted.numInsertedOrUpdatedRows ?? 1n) === 0) return this.wireFor(device, command, false);
-    return body;
+      },
+    };
   }
 
-  private async translate(device: AppleDeviceRow, command: CommandRow): Promise<AppleCommand[]> {
+  private translate(device: AppleChannelRow, command: CommandRow): AppleCommand[] {
     const payload = JSON.parse(command.payload) as Record<string, unknown>;
     if (command.kind === 'raw') return [fromJsonPlist(payload) as AppleCommand];
     if (!isIntent(command.type)) throw new Error(`unknown intent ${command.type}`);
-    let platform = this.platforms.get(device.device_id);
-    if (!platform) {
-      const row = await this.ctx.devices.get(device.device_id);
-      platform = (row?.platform ?? 'ios') as 'ios' | 'ipados' | 'macos';
-      if (this.platforms.size >= 100_000) this.platforms.clear();
-      this.platforms.set(device.device_id, platform);
-    }
+    const platform = (APPLE_PLATFORMS.has(device.platform) ? device.platform : 'ios') as 'ios' | 'ipados' | 'macos';
     // Only ClearPasscode carries the unlock token: don't open it for every other command.
     const unlockToken =
       command.type === 'clear_passcode' && device.unlock_token_sealed
         ? this.ctx.box.open(device.unlock_token_sealed, UNLOCK_CONTEXT(device.device_id))
         : undefined;
-    const ownership = command.type === 'refresh_inventory' ? ((await this.ctx.devices.get(device.device_id))?.ownership as 'personal' | undefined) : undefined;
+    const ownership = device.ownership === 'personal' ? ('personal' as const) : undefined;
     return appleCommandsFor(command.type as IntentName, payload as never, { platform, unlockToken, ownership });
   }
 
   // --- helpers --------------------------------------------------------------------------------
 
   /** The device this message is about, which must be the one bound to the certificate. */
-  private async boundDevice(identity: DeviceIdentity, message: PlistDict, what: string): Promise<AppleDeviceRow> {
+  private async boundDevice(identity: DeviceIdentity, message: PlistDict, what: string): Promise<AppleChannelRow> {
     const enrollmentId = text(message.EnrollmentID);
     const udid = message.UDID === undefined && enrollmentId ? undefined : identifier(message.UDID, 'UDID');
-    const device = udid ? await this.repo.byUdid(udid) : await this.repo.byEnrollmentId(identifier(enrollmentId, 'EnrollmentID'));
+    const device = udid ? await this.repo.channelByUdid(udid) : await this.repo.channelByEnrollmentId(identifier(enrollmentId, 'EnrollmentID'));
     if (!device) throw new StewardError('device_not_enrolled');
     if (device.cert_fingerprint !== identity.fingerprint) {
       await this.audit(device.device_id, 'apple.identity_mismatch', 'denied', { message: what });

@@ -1,12 +1,104 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { AppleDevicesTable, ApnsCertificatesTable, DB } from '../../db/schema.js';
+import { param, prepared } from '../../db/prepared.js';
+import type { AppleCommandsTable, AppleDevicesTable, ApnsCertificatesTable, DB } from '../../db/schema.js';
 
 export type AppleDeviceRow = Selectable<AppleDevicesTable>;
 export type ApnsCertificateRow = Selectable<ApnsCertificatesTable>;
+export type AppleCommandRow = Selectable<AppleCommandsTable>;
+/** A device channel with what every message needs from the device itself, read in one statement. */
+export type AppleChannelRow = AppleDeviceRow & { platform: string; ownership: string; last_seen_at: number | null };
+/** What a device's answer needs to know about the command it answers. */
+export type AnsweredCommand = Pick<AppleCommandRow, 'command_id' | 'step' | 'steps' | 'request_type'>;
 
-/** SQL for Apple MDM channels: the device channel per UDID, user channels, push certificates. */
+/** SQL for Apple MDM channels: the device channel per UDID, user channels, the commands sent, push certificates. */
 export class AppleRepository {
+  /** The statements of every command-channel request, built and compiled once. */
+  private readonly hot = {
+    channelByUdid: prepared<{ udid: string }, AppleChannelRow, DB>((db) =>
+      db
+        .selectFrom('apple_devices')
+        .innerJoin('devices', 'devices.id', 'apple_devices.device_id')
+        .selectAll('apple_devices')
+        .select(['devices.platform', 'devices.ownership', 'devices.last_seen_at'])
+        .where('apple_devices.udid', '=', param('udid')),
+    ),
+    channelByEnrollmentId: prepared<{ enrollmentId: string }, AppleChannelRow, DB>((db) =>
+      db
+        .selectFrom('apple_devices')
+        .innerJoin('devices', 'devices.id', 'apple_devices.device_id')
+        .selectAll('apple_devices')
+        .select(['devices.platform', 'devices.ownership', 'devices.last_seen_at'])
+        .where('apple_devices.enrollment_id', '=', param('enrollmentId')),
+    ),
+    insertCommand: prepared<AppleCommandRow, never, DB>((db) =>
+      db
+        .insertInto('apple_commands')
+        .values({
+          device_id: param('device_id'),
+          command_uuid: param('command_uuid'),
+          command_id: param('command_id'),
+          step: param<number>('step'),
+          steps: param<number>('steps'),
+          request_type: param('request_type'),
+          body: param<Buffer>('body'),
+          status: null,
+          created_at: param<number>('created_at'),
+        })
+        .onConflict((oc) => oc.doNothing()),
+    ),
+    answer: prepared<{ deviceId: string; commandUuid: string; status: string }, AnsweredCommand, DB>((db) =>
+      db
+        .updateTable('apple_commands')
+        .set({ status: param('status') })
+        .where('device_id', '=', param('deviceId'))
+        .where('command_uuid', '=', param('commandUuid'))
+        .where((eb) => eb.or([eb('status', 'is', null), eb('status', '=', 'NotNow')]))
+        .returning(['command_id', 'step', 'steps', 'request_type']),
+    ),
+  };
+
   constructor(private readonly db: Kysely<DB>) {}
+
+  /** The channel of the device with this UDID, with the device's platform and last-seen time. */
+  async channelByUdid(udid: string): Promise<AppleChannelRow | undefined> {
+    return (await this.hot.channelByUdid(this.db, { udid })).rows[0];
+  }
+
+  /** The same, for a User Enrollment (which names no UDID). */
+  async channelByEnrollmentId(enrollmentId: string): Promise<AppleChannelRow | undefined> {
+    return (await this.hot.channelByEnrollmentId(this.db, { enrollmentId })).rows[0];
+  }
+
+  // --- the commands sent, byte for byte ------------------------------------------------------
+
+  /** What was rendered of a command for a device, step by step. */
+  renderedSteps(deviceId: string, commandId: string, db: Kysely<DB> = this.db) {
+    return db
+      .selectFrom('apple_commands')
+      .select(['command_uuid', 'step', 'steps', 'body', 'status'])
+      .where('device_id', '=', deviceId)
+      .where('command_id', '=', commandId)
+      .orderBy('step')
+      .execute();
+  }
+
+  /** Stores a rendered command; false when that command UUID was already stored (its bytes stand). */
+  async insertCommand(row: Omit<AppleCommandRow, 'status'>, db: Kysely<DB> = this.db): Promise<boolean> {
+    const result = await this.hot.insertCommand(db, { ...row, status: null });
+    return Number(result.numAffectedRows ?? 1n) > 0;
+  }
+
+  commandByUuid(deviceId: string, commandUuid: string, db: Kysely<DB> = this.db): Promise<AppleCommandRow | undefined> {
+    return db.selectFrom('apple_commands').selectAll().where('device_id', '=', deviceId).where('command_uuid', '=', commandUuid).executeTakeFirst();
+  }
+
+  /**
+   * Records the device's answer on the command it answers, if that command still waits for one
+   * (never answered, or answered NotNow). Undefined when it does not: unknown, or already answered.
+   */
+  async answerCommand(deviceId: string, commandUuid: string, status: string, db: Kysely<DB> = this.db): Promise<AnsweredCommand | undefined> {
+    return (await this.hot.answer(db, { deviceId, commandUuid, status })).rows[0];
+  }
 
   byUdid(udid: string): Promise<AppleDeviceRow | undefined> {
     return this.db.selectFrom('apple_devices').selectAll().where('udid', '=', udid).executeTakeFirst();

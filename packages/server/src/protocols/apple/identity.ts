@@ -1,5 +1,6 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import { LruCache } from '../../core/lru-cache.js';
 import type { CertificateAuthority } from '../../pki/certificate-authority.js';
 import { CmsError, verifyCms } from '../../pki/cms.js';
 
@@ -21,6 +22,9 @@ export class IdentityError extends Error {
   }
 }
 
+/** How many proven certificates are remembered: a 20,000-device fleet never re-checks one (~8 MB at most). */
+const TRUSTED_CERTIFICATES = 20_000;
+
 export const ENROLLMENT_URI_PREFIX = 'urn:steward:enrollment:';
 
 /**
@@ -28,11 +32,15 @@ export const ENROLLMENT_URI_PREFIX = 'urn:steward:enrollment:';
  * the exact body, what `SignMessage` asks devices to send), the TLS client certificate, or — only when
  * configured — the certificate a trusted TLS-terminating proxy forwards in a header (RFC 9440
  * `Client-Cert: :base64-DER:`). The certificate must be issued by Steward's CA and be in date.
- * Chain checks are cached per certificate; the signature is checked on every message.
+ * Chain checks are cached per certificate (a bounded number); the signature is checked on every message.
  */
 export class DeviceIdentityVerifier {
   private readonly caCertificate: X509Certificate;
-  private readonly trusted = new Map<string, { notAfter: number; enrollmentId: string | undefined }>();
+  /**
+   * Certificates already proven (issuer, signature, validity start), by SHA-256 fingerprint. Bounded
+   * (~0.4 KB an entry): past it, the coldest certificate is checked again (~0.1 ms) when it next talks.
+   */
+  private readonly trusted = new LruCache<string, { notAfter: number; enrollmentId: string | undefined }>(TRUSTED_CERTIFICATES);
 
   constructor(
     ca: CertificateAuthority,
@@ -82,7 +90,6 @@ export class DeviceIdentityVerifier {
         .find((entry) => entry.startsWith(ENROLLMENT_URI_PREFIX));
       known = { notAfter: Date.parse(certificate.validTo), enrollmentId: uri?.slice(ENROLLMENT_URI_PREFIX.length) };
       if (Date.parse(certificate.validFrom) > Date.now()) throw new IdentityError('expired_certificate');
-      if (this.trusted.size > 100_000) this.trusted.clear();
       this.trusted.set(fingerprint, known);
     }
     if (known.notAfter < Date.now()) throw new IdentityError('expired_certificate');
