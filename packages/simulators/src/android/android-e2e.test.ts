@@ -374,7 +374,7 @@ describe('Android Management API end to end, with the stand-in over real HTTP', 
     try {
       // Steward never wipes a personal device: the intent skips it.
       const wipe = await lab.api<{ error: { code: string } }>('POST', '/api/v1/commands', 'admin', { type: 'wipe', target: { deviceIds: [deviceId] } });
-      expect(wipe.json.error.code).toBe('empty_target');
+      expect(wipe.json.error.code).toBe('personal_device');
       // Retire: delete the work profile (devices.delete on a PROFILE_OWNER device), no wipe flags.
       const retire = await settled(await send('raw', undefined, { platform: 'android', payload: { type: 'DELETE' } }));
       expect(retire.state).toBe('acknowledged');

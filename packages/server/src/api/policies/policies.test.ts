@@ -89,9 +89,11 @@ for (const database of TEST_DATABASES) {
       expect(unsupported).toEqual(expect.arrayContaining(['encryption.required', 'restrictions.camera', 'restrictions.usbStorage']));
 
       const windows = (await call('GET', `/api/v1/devices/${pc}/effective-policy`)).json();
-      expect(windows.translation).toMatchObject({ channel: 'windows', supported: false });
-      expect(windows.translation.reason).toContain('unsupported channel');
-      expect(windows.items).toEqual([]);
+      // Windows gets the same settings as CSP operations (the Windows adapter's translator).
+      expect(windows.translation).toMatchObject({ channel: 'windows', supported: true });
+      const locUris = JSON.stringify(windows.translation.payload);
+      expect(locUris).toContain('DeviceLock');
+      expect(windows.items.map((i: { itemType: string }) => i.itemType)).toEqual(['policy']);
     });
 
     it('previews a policy for a device, or for a kind of device', async () => {
