@@ -65,12 +65,12 @@ export async function commandsByIds(db: Kysely<DB>, ids: readonly string[]): Pro
 export async function deviceByFingerprint(
   db: Kysely<DB>,
   fingerprint: string,
-): Promise<(WindowsDeviceRow & { enrollment_state: string; ownership: string }) | undefined> {
+): Promise<(WindowsDeviceRow & { enrollment_state: string; ownership: string; model: string | null }) | undefined> {
   return db
     .selectFrom('windows_devices')
     .innerJoin('devices', 'devices.id', 'windows_devices.device_id')
     .selectAll('windows_devices')
-    .select(['devices.enrollment_state', 'devices.ownership'])
+    .select(['devices.enrollment_state', 'devices.ownership', 'devices.model'])
     .where('windows_devices.cert_fingerprint', '=', fingerprint)
     .executeTakeFirst();
 }
