@@ -385,21 +385,21 @@ export class WindowsDevice {
     for (let exchanges = 1; exchanges <= 50; exchanges++) {
       const chunks = outgoing;
       let answer: HttpAnswer | undefined;
+      let reply: XmlElement | undefined;
       for (let c = 0; c < chunks.length; c++) {
         const last = c === chunks.length - 1;
         answer = await this.send(
           `<SyncML xmlns="SYNCML:SYNCML1.2">${this.header(sessionId, msgId)}<SyncBody>${chunks[c]}${last ? '<Final/>' : ''}</SyncBody></SyncML>`,
         );
         if (answer.status !== 200) throw new Error(`management server answered ${answer.status}: ${answer.body.toString().slice(0, 300)}`);
-        const reply = parseXml(answer.body, LIMITS);
+        reply = parseXml(answer.body, LIMITS);
         if (!last) {
           const asksMore = childNamed(reply, 'SyncBody')?.children.some((e) => e.name === 'Alert' && textOf(e, 'Data') === '1222');
           if (!asksMore) throw new Error('the server did not ask for the next message (Alert 1222)');
           msgId++;
         }
       }
-      if (!answer) break;
-      const reply = parseXml(answer.body, LIMITS);
+      if (!answer || !reply) break;
       const serverMsgId = textOf(reply, 'SyncHdr', 'MsgID') ?? '0';
       const commands = (childNamed(reply, 'SyncBody')?.children ?? []).filter((e) => e.name !== 'Status' && e.name !== 'Final');
       if (commands.length === 0) return exchanges;

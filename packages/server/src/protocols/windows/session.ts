@@ -36,6 +36,7 @@ interface Inflight {
 const MAX_COMMANDS_PER_MESSAGE = 8;
 const MAX_OPS_PER_MESSAGE = 80;
 const TOUCH_INTERVAL_MS = 30_000;
+const DEVINFO_REUSE_MS = 10 * 60_000;
 const UNENROLL_TYPE = 'com.microsoft:mdm.unenrollment.userrequest';
 
 /**
@@ -46,6 +47,8 @@ const UNENROLL_TYPE = 'com.microsoft:mdm.unenrollment.userrequest';
  */
 export class WindowsSessions {
   private readonly touched = new Map<string, number>();
+  /** Per device: the DevInfo this node last wrote, and when (bounded like `touched`). */
+  private readonly devInfo = new Map<string, { reported: string; at: number }>();
 
   constructor(
     private readonly ctx: Context,
@@ -162,8 +165,13 @@ export class WindowsSessions {
     }
 
     const now = Date.now();
-    if (Object.keys(deviceInfo).length) await this.applyDeviceInfo(deviceId, device.enrollment_state, deviceInfo);
-    else if ((this.touched.get(deviceId) ?? 0) <= now - TOUCH_INTERVAL_MS) {
+    const reported = Object.keys(deviceInfo).length ? JSON.stringify(deviceInfo) : undefined;
+    if (reported !== undefined && (device.enrollment_state === 'pending' || !this.knownDeviceInfo(deviceId, reported, deviceInfo, device.model, now))) {
+      await this.applyDeviceInfo(deviceId, device.enrollment_state, deviceInfo);
+      if (this.devInfo.size >= 100_000) this.devInfo.clear();
+      this.devInfo.set(deviceId, { reported, at: now });
+      this.touched.set(deviceId, now);
+    } else if ((this.touched.get(deviceId) ?? 0) <= now - TOUCH_INTERVAL_MS) {
       await this.ctx.devices.touch(deviceId, now);
       if (this.touched.size >= 100_000) this.touched.clear();
       this.touched.set(deviceId, now);
@@ -272,6 +280,20 @@ export class WindowsSessions {
       statuses,
       commands,
     });
+  }
+
+  /**
+   * A PC sends its DevInfo at the start of every session, nearly always the same. Writing it again
+   * (the inventory read, merged and written back, compliance and reconciliation marked dirty) was
+   * most of an idle poll's cost, so it is skipped when this node wrote the very same DevInfo for the
+   * device in the last few minutes and the model stored (read with the device, so any node's write
+   * counts) still matches; the device is only touched then.
+   */
+  private knownDeviceInfo(deviceId: string, reported: string, info: Record<string, string>, storedModel: string | null, now: number): boolean {
+    const known = this.devInfo.get(deviceId);
+    if (!known || known.reported !== reported || known.at <= now - DEVINFO_REUSE_MS) return false;
+    const model = info['./DevInfo/Mod']?.slice(0, 200);
+    return model === undefined || model === storedModel;
   }
 
   private plan(command: Pick<PlannedCommandRow, 'kind' | 'type' | 'payload'>, ownership: Ownership): CommandPlan | Error {

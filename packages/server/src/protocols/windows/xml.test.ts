@@ -36,4 +36,31 @@ describe('untrusted XML', () => {
     expect(reason('<a>unclosed')).toBe('malformed');
     expect(reason('<a x="1>2">ok</a>')).toBe('parsed');
   });
+
+  it('refuses what is not well-formed: bad attributes, stray markup, a late XML declaration, closing names that differ', () => {
+    expect(reason('<a x=1/>')).toBe('malformed');
+    expect(reason('<a x="1"y="2"/>')).toBe('malformed');
+    expect(reason('<a x="1" x="2"/>')).toBe('malformed');
+    expect(reason('<a x="<"/>')).toBe('malformed');
+    expect(reason('<a x/>')).toBe('malformed');
+    expect(reason('<a><b></c></a>')).toBe('malformed');
+    expect(reason('<a></a >')).toBe('parsed');
+    expect(reason('<a>x & y</a>')).toBe('malformed');
+    expect(reason('<a><?xml version="1.0"?></a>')).toBe('malformed');
+    expect(reason('<a><1/></a>')).toBe('malformed');
+    expect(reason('</a>')).toBe('malformed');
+    expect(reason('<a x="1"')).toBe('malformed');
+    expect(reason('<a><![CDATA[x]]></a>')).toBe('parsed');
+    expect(reason('<![CDATA[x]]><a/>')).toBe('roots');
+    expect(reason('<a><!-- c --></a>')).toBe('parsed');
+    expect(reason('<a><!-- c </a>')).toBe('malformed');
+    expect(reason('')).toBe('roots');
+  });
+
+  it('keeps text, CDATA and attributes as they were written', () => {
+    const root = parseXml("\uFEFF<?xml version='1.0' encoding='utf-8'?>\n<r a='x&quot;y' b = \"2\"> t1 <c/> t2 <![CDATA[<raw> & ]]></r>", LIMITS);
+    expect(root.attrs).toEqual({ a: 'x"y', b: '2' });
+    expect(root.text).toBe('t1t2<raw> &');
+    expect(root.children).toEqual([{ name: 'C'.toLowerCase(), attrs: {}, children: [], text: '' }]);
+  });
 });
