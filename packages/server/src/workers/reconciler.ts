@@ -16,6 +16,8 @@ export const SWEEP_EVERY_MS = 6 * 3_600_000;
 export function createReconciler(ctx: Context, adapters: Adapters | undefined): Reconciler {
   return new Reconciler(ctx.database.db, ctx.database.dialect, ctx.commands, () => adapters?.translators ?? [], {
     commandTtlMs: ctx.config.commandTtlSeconds * 1000,
+    compliance: ctx.compliance,
+    events: ctx.events,
   });
 }
 
