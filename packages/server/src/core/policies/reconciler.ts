@@ -2,6 +2,7 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Dialect } from '../../db/database.js';
 import type { ConfigurationStatesTable, DB } from '../../db/schema.js';
 import type { CommandQueue } from '../commands/command-queue.js';
+import { crashPoint } from '../crash-points.js';
 import { INTENTS } from '../commands/intents.js';
 import type { Channel, Ownership, Platform } from '../devices/device-model.js';
 import { type DesiredItem, DesiredStateSnapshot, type DeviceFacts } from './desired-state.js';
@@ -117,6 +118,8 @@ export class Reconciler {
       const before = { ...stats, commandIds: stats.commandIds.length };
       try {
         await this.db.transaction().execute((trx) => this.reconcileBatch(trx, snapshot, dirty, stats));
+        // Test-only: the fault test kills the process here, one batch committed and the rest still dirty.
+        crashPoint('reconcile.after-batch');
       } catch {
         // Rolled back: forget what the batch counted.
         Object.assign(stats, { ...before, commandIds: stats.commandIds.slice(0, before.commandIds) });
