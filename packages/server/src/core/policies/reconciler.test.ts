@@ -147,7 +147,7 @@ for (const database of TEST_DATABASES) {
       expect(complianceDirty.sort()).toEqual([ok, bad].sort());
       const events = await ctx.database.db.selectFrom('events').select('payload').where('type', '=', 'policy.failed').execute();
       const payloads = events.map((e) => JSON.parse(e.payload) as Record<string, string>);
-      const policyFailed = payloads.find((p) => p.deviceId === bad && p.key.startsWith('policy.'));
+      const policyFailed = payloads.find((p) => p.deviceId === bad && p.key?.startsWith('policy.'));
       expect(policyFailed).toMatchObject({ deviceId: bad, itemId: policyId, name: 'Field security' });
       expect(policyFailed?.reason).toContain('Profile rejected');
       expect(payloads.every((p) => p.deviceId === bad)).toBe(true);
