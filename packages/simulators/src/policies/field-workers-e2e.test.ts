@@ -280,6 +280,14 @@ describe('field workers: one policy, four channels, compliance and its action', 
   });
 
   it('each channel receives its own translation of the one policy and reports it installed', async () => {
+    // A second policy on the same group: each device gets one merged configuration whose item_id lists
+    // both policies, and the "policy installed" rule must still find its policy in it.
+    const second = await api<{ id: string }>('POST', '/api/v1/policies', 'operator', {
+      name: 'Field screen capture',
+      settings: { restrictions: { screenCapture: false } },
+      groupIds: [groupId],
+    });
+    expect(second.status).toBe(201);
     const assigned = await api('PUT', `/api/v1/policies/${policyId}/assignments`, 'operator', { groupIds: [groupId] });
     expect(assigned.status).toBe(200);
 
@@ -290,7 +298,7 @@ describe('field workers: one policy, four channels, compliance and its action', 
         (s) => s?.state === 'installed',
         30_000,
       );
-      expect(state?.itemId.split(',')).toContain(policyId);
+      expect(state?.itemId.split(',').sort()).toEqual([policyId, second.json.id].sort());
       expect(state?.reason).toBeNull();
     }
 
@@ -299,7 +307,7 @@ describe('field workers: one policy, four channels, compliance and its action', 
     const installed = iphone.state.profiles.get(applePayload.identifier);
     expect(installed?.content).toBeDefined();
     expect(validateProfile(installed?.content as Record<string, unknown>, { os: 'iOS' })).toEqual([]);
-    const types = (installed?.content?.PayloadContent as Array<{ PayloadType: string }>).map((p) => p.PayloadType);
+    const types = ((installed?.content?.PayloadContent ?? []) as Array<{ PayloadType: string }>).map((p) => p.PayloadType);
     expect(types).toEqual(expect.arrayContaining(['com.apple.mobiledevice.passwordpolicy', 'com.apple.applicationaccess']));
 
     // Windows: every operation is a node and verb the CSP table has, and the PC holds the values.
