@@ -49,6 +49,8 @@ export function createReconcileJobs(
       },
       'policies.sweep': async () => {
         await ctx.policies.markAll();
+        // Reconcile what it marked now, not at the reconciler's next period (15 s).
+        await ctx.jobs.wake(RECONCILE_JOB_KEY);
       },
     },
     periodic: [
