@@ -79,7 +79,12 @@ export async function reconcileScenarios({ url, dataDir, devices, log }) {
     log(`  seeded ${devices.toLocaleString('en')} devices, ${GROUPS} groups, ${POLICIES} policies in ${(seedMs / 1000).toFixed(1)} s`);
 
     const translators = [createApplePolicyTranslator({ publicUrl: 'https://bench.example.com' })];
-    const reconciler = new Reconciler(db, ctx.database.dialect, ctx.commands, () => translators, { commandTtlMs: 7 * 86_400_000 });
+    // As the worker builds it: compliance is told about changed states and failures are published, in the batch's transaction.
+    const reconciler = new Reconciler(db, ctx.database.dialect, ctx.commands, () => translators, {
+      commandTtlMs: 7 * 86_400_000,
+      compliance: ctx.compliance,
+      events: ctx.events,
+    });
 
     const measure = async (body) => {
       const cpu = process.cpuUsage();

@@ -4,7 +4,7 @@
  * instant. The fault tests use it where timing from outside can't hit the window (after a device's
  * result was received and written, before the transaction commits). Unset, it costs one comparison.
  *
- * Points: `apple.result.before-commit`.
+ * Points: `apple.result.before-commit`, `reconcile.after-batch` (a reconcile batch just committed).
  */
 export function crashPoint(name: string): void {
   if (process.env.STEWARD_TEST_CRASH_AT === name) process.kill(process.pid, 'SIGKILL');

@@ -16,6 +16,8 @@ export const SWEEP_EVERY_MS = 6 * 3_600_000;
 export function createReconciler(ctx: Context, adapters: Adapters | undefined): Reconciler {
   return new Reconciler(ctx.database.db, ctx.database.dialect, ctx.commands, () => adapters?.translators ?? [], {
     commandTtlMs: ctx.config.commandTtlSeconds * 1000,
+    compliance: ctx.compliance,
+    events: ctx.events,
   });
 }
 
@@ -47,6 +49,8 @@ export function createReconcileJobs(
       },
       'policies.sweep': async () => {
         await ctx.policies.markAll();
+        // Reconcile what it marked now, not at the reconciler's next period (15 s).
+        await ctx.jobs.wake(RECONCILE_JOB_KEY);
       },
     },
     periodic: [

@@ -47,7 +47,8 @@ export class AppleDevice {
     lostMode: undefined as undefined | { message?: string; phoneNumber?: string; footnote?: string },
     restarts: 0,
     shutdowns: 0,
-    profiles: new Map<string, { identifier: string; displayName: string; uuid: string }>(),
+    /** Installed profiles; `content` is the profile as the device received it (tests check it against Apple's schema). */
+    profiles: new Map<string, { identifier: string; displayName: string; uuid: string; content?: PlistDict }>(),
     apps: new Map<string, { name: string; version: string }>([
       ['com.apple.mobilesafari', { name: 'Safari', version: '18.1' }],
       ['com.example.mail', { name: 'Mail', version: '3.2' }],
@@ -292,6 +293,7 @@ export class AppleDevice {
           identifier,
           displayName: String(profile.PayloadDisplayName ?? identifier),
           uuid: String(profile.PayloadUUID ?? randomUUID()),
+          content: profile,
         });
         return ok();
       }

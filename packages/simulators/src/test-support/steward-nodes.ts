@@ -43,7 +43,8 @@ export interface StewardNode {
   process: ChildProcess | undefined;
   /** Everything the process wrote on stdout and stderr (its log). */
   output(): string;
-  start(): Promise<void>;
+  /** `env`: extra environment for this start only (a crash point). */
+  start(env?: Record<string, string>): Promise<void>;
   kill9(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -72,7 +73,7 @@ export async function stewardNode(options: NodeOptions): Promise<StewardNode> {
     dataDir,
     process: undefined,
     output: () => log,
-    async start() {
+    async start(env: Record<string, string> = {}) {
       const child = spawn(
         process.execPath,
         [
@@ -93,7 +94,7 @@ export async function stewardNode(options: NodeOptions): Promise<StewardNode> {
           ...(options.role ? ['--role', options.role] : []),
           ...(options.extraArgs ?? []),
         ],
-        { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
+        { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env, ...env } },
       );
       node.process = child;
       child.stdout?.on('data', (d: Buffer) => {
@@ -103,7 +104,11 @@ export async function stewardNode(options: NodeOptions): Promise<StewardNode> {
         log += d.toString();
       });
       for (let i = 0; i < 400; i++) {
-        if (child.exitCode !== null) throw new Error(`${options.name} exited with ${child.exitCode}: ${log.slice(-2000)}`);
+        if (child.exitCode !== null || child.signalCode !== null) {
+          // Killed by its own crash point before it answered: the caller checks that.
+          if (child.signalCode === 'SIGKILL' && env.STEWARD_TEST_CRASH_AT) return;
+          throw new Error(`${options.name} exited with ${child.exitCode}: ${log.slice(-2000)}`);
+        }
         try {
           if ((await fetch(`${url}/healthz`)).ok) return;
         } catch {}

@@ -191,12 +191,16 @@ export class ComplianceRepository implements DeviceChangeListener {
 
   configurationStates(scope: DeviceScope, itemIds: readonly string[]) {
     if (itemIds.length === 0) return Promise.resolve([]);
-    return this.db
-      .selectFrom('configuration_states')
-      .select(['device_id', 'item_id', 'state', 'reason'])
-      .where((eb) => inScope(eb, 'device_id', scope))
-      .where('item_id', 'in', [...itemIds])
-      .execute();
+    return (
+      this.db
+        .selectFrom('configuration_states')
+        .select(['device_id', 'item_id', 'state', 'reason'])
+        .where((eb) => inScope(eb, 'device_id', scope))
+        // The reconciler merges a device's policies into one configuration whose item_id lists their ids
+        // (comma-separated), so a policy's id may be one of several. Ids are UUIDs: no LIKE wildcards in them.
+        .where((eb) => eb.or([eb('item_id', 'in', [...itemIds]), ...itemIds.map((id) => eb('item_id', 'like', `%${id.replace(/[%_\\]/g, '')}%`))]))
+        .execute()
+    );
   }
 
   statuses(scope: DeviceScope): Promise<StatusRow[]> {

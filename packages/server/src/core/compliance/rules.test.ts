@@ -106,6 +106,14 @@ describe('evaluateCompliance', () => {
     expect(evaluate(device(), [r], [{ itemId: 'other', state: 'installed', reason: null }]).state).toBe('noncompliant');
   });
 
+  it('policy_installed finds a policy inside the merged configuration the reconciler writes (item_id lists the policy ids)', () => {
+    const r = rule('policy_installed', { itemId: 'p2' });
+    expect(evaluate(device(), [r], [{ itemId: 'p1,p2,p3', state: 'installed', reason: null }]).state).toBe('compliant');
+    expect(evaluate(device(), [r], [{ itemId: 'p1,p2', state: 'failed', reason: 'no' }]).reasons[0]?.message).toBe('The configuration failed to install: no');
+    // A prefix of another id is not a match.
+    expect(evaluate(device(), [r], [{ itemId: 'p1,p22', state: 'installed', reason: null }]).state).toBe('noncompliant');
+  });
+
   it('a failure outranks an unknown; reasons list both, in rule order', () => {
     const result = evaluate(device({ inventory: { security: { encrypted: false } } }), [rule('passcode_set', {}, 'a'), rule('encrypted', {}, 'b')]);
     expect(result.state).toBe('noncompliant');

@@ -134,7 +134,8 @@ function check(rule: ComplianceRule, device: EvaluatedDevice, states: readonly C
   const p = rule.params;
   switch (rule.type) {
     case 'policy_installed': {
-      const state = states.find((s) => s.itemId === p.itemId);
+      // A merged policy configuration's item_id is the comma-separated ids of the policies in it.
+      const state = states.find((s) => s.itemId === p.itemId) ?? states.find((s) => typeof p.itemId === 'string' && s.itemId.split(',').includes(p.itemId));
       if (!state) return unknown('The configuration is not assigned to this device.');
       if (state.state === 'installed') return pass;
       if (state.state === 'failed') return fail(`The configuration failed to install${state.reason ? `: ${state.reason}` : '.'}`);

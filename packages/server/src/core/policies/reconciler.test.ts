@@ -67,7 +67,12 @@ for (const database of TEST_DATABASES) {
       drop = created.drop;
       ctx = await createContext(loadConfig({ dataDir: created.dataDir, databaseUrl: created.url, noTls: true, listen: '127.0.0.1:0', logLevel: 'silent' }));
       translators = [createApplePolicyTranslator({ publicUrl: 'https://mdm.example.com' })];
-      reconciler = new Reconciler(ctx.database.db, ctx.database.dialect, ctx.commands, () => translators, { commandTtlMs: 86_400_000, batchSize: 7 });
+      reconciler = new Reconciler(ctx.database.db, ctx.database.dialect, ctx.commands, () => translators, {
+        commandTtlMs: 86_400_000,
+        batchSize: 7,
+        compliance: ctx.compliance,
+        events: ctx.events,
+      });
       group = (await ctx.groups.create({ name: 'Field workers', kind: 'static' })).id;
       for (let i = 0; i < 20; i++) {
         const platform: Platform = i % 4 === 0 ? 'macos' : 'ios';
@@ -135,7 +140,17 @@ for (const database of TEST_DATABASES) {
       const bad = members[3] as string;
       await answerAll(ok);
       await answerAll(bad, 'error');
+      await ctx.database.db.deleteFrom('compliance_dirty').execute();
       await reconciler.syncOutcomes();
+      // Compliance re-evaluates both (policy_installed reads these states); the failure is an event for webhooks.
+      const complianceDirty = (await ctx.database.db.selectFrom('compliance_dirty').select('device_id').execute()).map((r) => r.device_id);
+      expect(complianceDirty.sort()).toEqual([ok, bad].sort());
+      const events = await ctx.database.db.selectFrom('events').select('payload').where('type', '=', 'policy.failed').execute();
+      const payloads = events.map((e) => JSON.parse(e.payload) as Record<string, string>);
+      const policyFailed = payloads.find((p) => p.deviceId === bad && p.key?.startsWith('policy.'));
+      expect(policyFailed).toMatchObject({ deviceId: bad, itemId: policyId, name: 'Field security' });
+      expect(policyFailed?.reason).toContain('Profile rejected');
+      expect(payloads.every((p) => p.deviceId === bad)).toBe(true);
       expect((await states(ok)).filter((s) => s.item_type !== 'os_update').every((s) => s.state === 'installed')).toBe(true);
       const failed = (await states(bad)).filter((s) => s.item_type !== 'os_update');
       expect(failed.every((s) => s.state === 'failed')).toBe(true);

@@ -2,6 +2,7 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Dialect } from '../../db/database.js';
 import type { ConfigurationStatesTable, DB } from '../../db/schema.js';
 import type { CommandQueue } from '../commands/command-queue.js';
+import { crashPoint } from '../crash-points.js';
 import { INTENTS } from '../commands/intents.js';
 import type { Channel, Ownership, Platform } from '../devices/device-model.js';
 import { type DesiredItem, DesiredStateSnapshot, type DeviceFacts } from './desired-state.js';
@@ -17,6 +18,19 @@ export interface ReconcilerOptions {
   readonly maxAttempts?: number;
   /** How long the commands it enqueues stay deliverable. */
   readonly commandTtlMs: number;
+  /** Told (in the same transaction) which devices' configuration states changed, so compliance's `policy_installed` is re-evaluated. */
+  readonly compliance?: { markDirty(deviceIds: readonly string[], db?: Kysely<DB>): Promise<void> };
+  /** Where `policy.failed` is published (in the same transaction) when an item goes to failed. */
+  readonly events?: { publish(type: 'policy.failed', data: Record<string, unknown>, db?: Kysely<DB>): Promise<string> };
+}
+
+/** What a `policy.failed` event carries. */
+interface FailedItem {
+  deviceId: string;
+  key: string;
+  itemId: string;
+  name: string;
+  reason: string;
 }
 
 export interface ReconcileStats {
@@ -104,6 +118,8 @@ export class Reconciler {
       const before = { ...stats, commandIds: stats.commandIds.length };
       try {
         await this.db.transaction().execute((trx) => this.reconcileBatch(trx, snapshot, dirty, stats));
+        // Test-only: the fault test kills the process here, one batch committed and the rest still dirty.
+        crashPoint('reconcile.after-batch');
       } catch {
         // Rolled back: forget what the batch counted.
         Object.assign(stats, { ...before, commandIds: stats.commandIds.slice(0, before.commandIds) });
@@ -246,6 +262,11 @@ export class Reconciler {
         .execute();
     }
     for (const d of deletes) await trx.deleteFrom('configuration_states').where('device_id', '=', d.device_id).where('key', '=', d.key).execute();
+    await this.announce(
+      trx,
+      [...upserts.map((u) => u.device_id), ...deletes.map((d) => d.device_id)],
+      upserts.filter((u) => u.state === 'failed').map((u) => ({ deviceId: u.device_id, key: u.key, itemId: u.item_id, name: u.name, reason: u.reason ?? '' })),
+    );
 
     // Clear only the marks this pass saw: a device marked again meanwhile stays dirty for the next pass.
     const byMark = new Map<number, string[]>();
@@ -410,7 +431,7 @@ export class Reconciler {
       const rows = await this.db
         .selectFrom('configuration_states as cs')
         .innerJoin('command_deliveries as cd', (join) => join.onRef('cd.command_id', '=', 'cs.command_id').onRef('cd.device_id', '=', 'cs.device_id'))
-        .select(['cs.device_id', 'cs.key', 'cs.state', 'cs.item_type', 'cs.desired_version', 'cd.state as delivery', 'cd.error'])
+        .select(['cs.device_id', 'cs.key', 'cs.state', 'cs.item_type', 'cs.item_id', 'cs.name', 'cs.desired_version', 'cd.state as delivery', 'cd.error'])
         .where('cs.state', 'in', ['installing', 'removing'])
         .where('cd.state', 'in', ['acknowledged', 'error', 'expired', 'cancelled'])
         .limit(limit)
@@ -419,6 +440,7 @@ export class Reconciler {
       const now = Date.now();
       await this.db.transaction().execute(async (trx) => {
         const failedDevices: string[] = [];
+        const failed: FailedItem[] = [];
         for (const row of rows) {
           const removing = row.state === 'removing';
           let set: Partial<StateRow>;
@@ -430,6 +452,7 @@ export class Reconciler {
             const why = row.delivery === 'error' ? (row.error ?? 'the device reported an error') : `command ${row.delivery}`;
             set = { state: 'failed', reason: `${removing ? 'removal: ' : ''}${why}`.slice(0, 2000), command_id: null };
             failedDevices.push(row.device_id);
+            failed.push({ deviceId: row.device_id, key: row.key, itemId: row.item_id, name: row.name, reason: set.reason ?? '' });
           }
           await trx
             .updateTable('configuration_states')
@@ -447,9 +470,23 @@ export class Reconciler {
             .onConflict((oc) => oc.column('device_id').doUpdateSet({ marked_at: now }))
             .execute();
         }
+        await this.announce(
+          trx,
+          rows.map((r) => r.device_id),
+          failed,
+        );
       });
       if (rows.length < limit) return changed;
     }
+  }
+
+  /**
+   * Within the transaction that changed the states: compliance re-evaluates those devices, and each
+   * item that went to failed becomes a `policy.failed` event (so both exist exactly when the change does).
+   */
+  private async announce(trx: Kysely<DB>, deviceIds: readonly string[], failed: readonly FailedItem[]): Promise<void> {
+    if (deviceIds.length > 0 && this.options.compliance) await this.options.compliance.markDirty([...new Set(deviceIds)], trx);
+    if (this.options.events) for (const f of failed) await this.options.events.publish('policy.failed', { ...f }, trx);
   }
 
   /** How many devices wait for the reconciler. */
