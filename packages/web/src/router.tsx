@@ -86,6 +86,22 @@ const auditRoute = createRoute({
   component: AuditPage,
 });
 const usersRoute = createRoute({ getParentRoute: () => signedInRoute, path: 'users', component: UsersPage });
+// Loaded on first visit: these pages are not on the daily path, so they stay out of the first script.
+const policiesRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'policies',
+  component: lazyRouteComponent(() => import('./pages/policies/PoliciesPage'), 'PoliciesPage'),
+});
+const profilesRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'profiles',
+  component: lazyRouteComponent(() => import('./pages/policies/ProfilesPage'), 'ProfilesPage'),
+});
+const complianceRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'compliance',
+  component: lazyRouteComponent(() => import('./pages/compliance/ComplianceRulesPage'), 'ComplianceRulesPage'),
+});
 
 /*
  * Pages for the APIs that are being built (policies, profiles, apps, OS updates, compliance rules,
@@ -94,7 +110,19 @@ const usersRoute = createRoute({ getParentRoute: () => signedInRoute, path: 'use
 const routeTree = rootRoute.addChildren([
   setupRoute,
   loginRoute,
-  signedInRoute.addChildren([dashboardRoute, devicesRoute, deviceRoute, enrollmentRoute, groupsRoute, commandsRoute, auditRoute, usersRoute]),
+  signedInRoute.addChildren([
+    dashboardRoute,
+    devicesRoute,
+    deviceRoute,
+    enrollmentRoute,
+    groupsRoute,
+    policiesRoute,
+    profilesRoute,
+    complianceRoute,
+    commandsRoute,
+    auditRoute,
+    usersRoute,
+  ]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

@@ -1,8 +1,8 @@
 import type { ComponentType } from 'react';
-import { AuditIcon, CommandsIcon, DashboardIcon, DevicesIcon, EnrollIcon, GroupsIcon, UsersIcon } from './icons';
+import { AuditIcon, CommandsIcon, ComplianceIcon, DashboardIcon, DevicesIcon, EnrollIcon, GroupsIcon, PolicyIcon, ProfileIcon, UsersIcon } from './icons';
 
 export interface NavItem {
-  to: '/' | '/devices' | '/enrollment' | '/groups' | '/commands' | '/audit' | '/users';
+  to: '/' | '/devices' | '/enrollment' | '/groups' | '/policies' | '/profiles' | '/compliance' | '/commands' | '/audit' | '/users';
   label: string;
   icon: ComponentType;
   /** Shown only to roles that may read what the page lists. */
@@ -21,6 +21,9 @@ export const NAV: NavItem[] = [
   { to: '/devices', label: 'Devices', icon: DevicesIcon, permission: 'devices.read' },
   { to: '/enrollment', label: 'Enrollment', icon: EnrollIcon, permission: 'enrollments.read' },
   { to: '/groups', label: 'Groups', icon: GroupsIcon, permission: 'groups.read' },
+  { to: '/policies', label: 'Policies', icon: PolicyIcon, permission: 'policies.read' },
+  { to: '/profiles', label: 'Profiles', icon: ProfileIcon, permission: 'policies.read' },
+  { to: '/compliance', label: 'Compliance rules', icon: ComplianceIcon, permission: 'compliance.read' },
   { to: '/commands', label: 'Commands', icon: CommandsIcon, permission: 'commands.read' },
   { to: '/audit', label: 'Audit log', icon: AuditIcon, permission: 'audit.read' },
   { to: '/users', label: 'Users & tokens', icon: UsersIcon, permission: 'users.read' },

@@ -1,0 +1,63 @@
+import { Badge, Code, MultiSelect } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { api, call } from '../../api/client';
+
+/** The groups as choices for an assignment picker. */
+export function useGroupOptions() {
+  const groups = useQuery({ queryKey: ['groups'], queryFn: () => call(api.GET('/api/v1/groups')) });
+  const options = (groups.data?.items ?? []).map((g) => ({ value: g.id, label: g.name }));
+  const nameOf = (id: string) => groups.data?.items.find((g) => g.id === id)?.name ?? 'deleted group';
+  return { options, nameOf, isPending: groups.isPending };
+}
+
+export function GroupPicker({ value, onChange, label = 'Assigned to groups' }: { value: string[]; onChange: (ids: string[]) => void; label?: string }) {
+  const { options } = useGroupOptions();
+  return (
+    <MultiSelect
+      label={label}
+      description="Devices in these groups (static or smart) receive it."
+      placeholder={value.length ? undefined : 'No group: assigned to no device'}
+      data={options}
+      value={value}
+      onChange={onChange}
+      searchable
+      clearable
+    />
+  );
+}
+
+export function GroupNames({ ids }: { ids: string[] }) {
+  const { nameOf } = useGroupOptions();
+  if (ids.length === 0) return <span>—</span>;
+  return <span>{ids.map(nameOf).join(', ')}</span>;
+}
+
+const STATE_COLORS: Record<string, string> = {
+  pending: 'yellow',
+  installing: 'blue',
+  installed: 'teal',
+  removing: 'blue',
+  removed: 'gray',
+  failed: 'red',
+  compliant: 'teal',
+  noncompliant: 'red',
+  unknown: 'gray',
+};
+
+/** A configuration or compliance state as a coloured word. */
+export function StateBadge({ state }: { state: string }) {
+  return (
+    <Badge variant="light" color={STATE_COLORS[state] ?? 'gray'} size="sm">
+      {state === 'noncompliant' ? 'not compliant' : state}
+    </Badge>
+  );
+}
+
+/** JSON shown as text, for payloads and settings the form does not cover. */
+export function JsonBlock({ value, label }: { value: unknown; label: string }) {
+  return (
+    <Code block aria-label={label} tabIndex={0} style={{ maxHeight: 320, overflow: 'auto' }}>
+      {JSON.stringify(value, null, 2)}
+    </Code>
+  );
+}
