@@ -3,15 +3,16 @@ import { useQuery } from '@tanstack/react-query';
 import { api, call } from '../../api/client';
 
 /** The groups as choices for an assignment picker. */
-export function useGroupOptions() {
-  const groups = useQuery({ queryKey: ['groups'], queryFn: () => call(api.GET('/api/v1/groups')) });
+export function useGroupOptions(fresh = false) {
+  // A picker asks again when it opens: a group made a moment ago (elsewhere) must be offered.
+  const groups = useQuery({ queryKey: ['groups'], queryFn: () => call(api.GET('/api/v1/groups')), ...(fresh ? { staleTime: 0 } : {}) });
   const options = (groups.data?.items ?? []).map((g) => ({ value: g.id, label: g.name }));
   const nameOf = (id: string) => groups.data?.items.find((g) => g.id === id)?.name ?? 'deleted group';
   return { options, nameOf, isPending: groups.isPending };
 }
 
 export function GroupPicker({ value, onChange, label = 'Assigned to groups' }: { value: string[]; onChange: (ids: string[]) => void; label?: string }) {
-  const { options } = useGroupOptions();
+  const { options } = useGroupOptions(true);
   return (
     <MultiSelect
       label={label}
