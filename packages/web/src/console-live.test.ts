@@ -178,7 +178,10 @@ describe.skipIf(skip)('web console following a simulated iPhone live', () => {
 
     await page.goto(`${lab.url}/devices/${deviceId}`);
     await page.getByRole('tab', { name: 'Policies and profiles' }).click();
-    await page.getByRole('table', { name: 'Effective settings' }).getByRole('row', { name: /passcode\.minLength\s*6\s*Field security/ }).waitFor();
+    await page
+      .getByRole('table', { name: 'Effective settings' })
+      .getByRole('row', { name: /passcode\.minLength\s*6\s*Field security/ })
+      .waitFor();
     // The device's results are read back by a periodic job; wake it instead of waiting for its period.
     const states = page.getByRole('table', { name: 'Configuration states' });
     for (let i = 0; i < 40 && !(await states.getByRole('row', { name: /Field security.*installed/ }).count()); i++) {
