@@ -234,6 +234,8 @@ describe.skipIf(skip)('web console following a simulated iPhone live', () => {
       ['policies', '/policies', 'Policies'],
       ['profiles', '/profiles', 'Profiles'],
       ['compliance-rules', '/compliance', 'Compliance rules'],
+      ['reports', '/reports', 'Reports'],
+      ['webhooks', '/webhooks', 'Webhooks'],
     ];
     const problems: string[] = [];
     for (const scheme of ['light', 'dark'] as const) {

@@ -93,8 +93,10 @@ describe.skipIf(skip)('web console in Chromium', () => {
       'Policies',
       'Profiles',
       'Compliance rules',
+      'Reports',
       'Commands',
       'Audit log',
+      'Webhooks',
       'Users & tokens',
     ]);
     expect(await server.ctx.setup.required()).toBe(false);
@@ -601,6 +603,59 @@ describe.skipIf(skip)('web console in Chromium', () => {
     expect(await page.getByRole('region', { name: 'Compliance rate, last 30 days' }).locator('.recharts-line').count()).toBe(1);
     await page.mouse.move(0, 0);
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-compliance-rate.png') });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('refuses a broken profile with its problems listed inline, runs a report with export links, and logs webhook deliveries', async () => {
+    await page.goto(`${server.url}/profiles`);
+    await page.getByRole('heading', { name: 'Profiles', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Upload profile' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Upload profile' });
+    await dialog.getByRole('textbox', { name: 'Name' }).fill('Broken Wi-Fi');
+    await dialog
+      .getByRole('textbox', { name: 'Content' })
+      .fill('<?xml version="1.0"?><plist version="1.0"><dict><key>PayloadType</key><string>Nope</string></dict></plist>');
+    await dialog.getByRole('button', { name: 'Upload profile' }).click();
+    await dialog.getByTestId('profile-problems').waitFor();
+    expect(await dialog.getByTestId('profile-problems').locator('li').count()).toBeGreaterThan(0);
+    await page.keyboard.press('Escape');
+    expect(await server.ctx.policies.listProfiles()).toHaveLength(0);
+
+    await page.goto(`${server.url}/reports`);
+    await page.getByRole('heading', { name: 'Reports', level: 1 }).waitFor();
+    await page
+      .getByTestId('report-count')
+      .getByText(/rows? ·/)
+      .waitFor();
+    await page.getByRole('textbox', { name: 'Platform' }).click();
+    await page.getByRole('option', { name: 'macOS' }).click();
+    await page
+      .getByTestId('report-count')
+      .getByText(/^2 rows/)
+      .waitFor();
+    const csvHref = await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href');
+    expect(csvHref).toBe('/api/v1/reports/inventory?platform=macos&format=csv');
+    expect(await page.getByRole('link', { name: 'Export PDF' }).getAttribute('href')).toBe('/api/v1/reports/inventory?platform=macos&format=pdf');
+    const csv = await page.evaluate(async (href) => (await fetch(href ?? '')).text(), csvHref);
+    expect(csv.split('\r\n').filter(Boolean)).toHaveLength(3);
+
+    await page.goto(`${server.url}/webhooks`);
+    await page.getByRole('button', { name: 'New webhook' }).click();
+    const create = page.getByRole('dialog', { name: 'New webhook' });
+    await create.getByRole('textbox', { name: 'Name' }).fill('SIEM');
+    await create.getByRole('textbox', { name: 'URL' }).fill('https://127.0.0.1:9/steward');
+    await create.getByRole('button', { name: 'Create webhook' }).click();
+    expect((await create.getByRole('textbox', { name: 'Signing secret' }).inputValue()).length).toBeGreaterThan(16);
+    await create.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('button', { name: 'Deliveries of SIEM' }).click();
+    const log = page.getByRole('dialog', { name: 'Deliveries of SIEM' });
+    await log.getByRole('button', { name: 'Send a test event' }).click();
+    await log
+      .getByRole('table', { name: 'Deliveries' })
+      .getByRole('row', { name: /webhook\.test/ })
+      .waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'webhook-deliveries.png') });
+    await page.keyboard.press('Escape');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -97,6 +97,16 @@ const profilesRoute = createRoute({
   path: 'profiles',
   component: lazyRouteComponent(() => import('./pages/policies/ProfilesPage'), 'ProfilesPage'),
 });
+const reportsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'reports',
+  component: lazyRouteComponent(() => import('./pages/reports/ReportsPage'), 'ReportsPage'),
+});
+const webhooksRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'webhooks',
+  component: lazyRouteComponent(() => import('./pages/webhooks/WebhooksPage'), 'WebhooksPage'),
+});
 const complianceRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: 'compliance',
@@ -119,8 +129,10 @@ const routeTree = rootRoute.addChildren([
     policiesRoute,
     profilesRoute,
     complianceRoute,
+    reportsRoute,
     commandsRoute,
     auditRoute,
+    webhooksRoute,
     usersRoute,
   ]),
 ]);

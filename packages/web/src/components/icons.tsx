@@ -129,3 +129,17 @@ export const ComplianceIcon = (p: P) => (
     <path d="M8 12.5l2.5 2.5L16 9.5" />
   </Icon>
 );
+export const ReportIcon = (p: P) => (
+  <Icon {...p}>
+    <rect x="4" y="3" width="16" height="18" rx="1.5" />
+    <path d="M8 16v-3M12 16V9M16 16v-5" />
+  </Icon>
+);
+export const WebhookIcon = (p: P) => (
+  <Icon {...p}>
+    <circle cx="6" cy="17" r="2.5" />
+    <circle cx="18" cy="17" r="2.5" />
+    <circle cx="12" cy="6" r="2.5" />
+    <path d="M8.5 17h7M7 15l4-6.5M17 15l-4-6.5" />
+  </Icon>
+);

@@ -1,8 +1,21 @@
 import type { ComponentType } from 'react';
-import { AuditIcon, CommandsIcon, ComplianceIcon, DashboardIcon, DevicesIcon, EnrollIcon, GroupsIcon, PolicyIcon, ProfileIcon, UsersIcon } from './icons';
+import {
+  AuditIcon,
+  CommandsIcon,
+  ComplianceIcon,
+  DashboardIcon,
+  DevicesIcon,
+  EnrollIcon,
+  GroupsIcon,
+  PolicyIcon,
+  ProfileIcon,
+  ReportIcon,
+  UsersIcon,
+  WebhookIcon,
+} from './icons';
 
 export interface NavItem {
-  to: '/' | '/devices' | '/enrollment' | '/groups' | '/policies' | '/profiles' | '/compliance' | '/commands' | '/audit' | '/users';
+  to: '/' | '/devices' | '/enrollment' | '/groups' | '/policies' | '/profiles' | '/compliance' | '/reports' | '/webhooks' | '/commands' | '/audit' | '/users';
   label: string;
   icon: ComponentType;
   /** Shown only to roles that may read what the page lists. */
@@ -24,8 +37,10 @@ export const NAV: NavItem[] = [
   { to: '/policies', label: 'Policies', icon: PolicyIcon, permission: 'policies.read' },
   { to: '/profiles', label: 'Profiles', icon: ProfileIcon, permission: 'policies.read' },
   { to: '/compliance', label: 'Compliance rules', icon: ComplianceIcon, permission: 'compliance.read' },
+  { to: '/reports', label: 'Reports', icon: ReportIcon, permission: 'reports.read' },
   { to: '/commands', label: 'Commands', icon: CommandsIcon, permission: 'commands.read' },
   { to: '/audit', label: 'Audit log', icon: AuditIcon, permission: 'audit.read' },
+  { to: '/webhooks', label: 'Webhooks', icon: WebhookIcon, permission: 'webhooks.read' },
   { to: '/users', label: 'Users & tokens', icon: UsersIcon, permission: 'users.read' },
 ];
 

@@ -40,6 +40,8 @@ const STATE_COLORS: Record<string, string> = {
   removing: 'blue',
   removed: 'gray',
   failed: 'red',
+  delivered: 'teal',
+  retrying: 'orange',
   compliant: 'teal',
   noncompliant: 'red',
   unknown: 'gray',
