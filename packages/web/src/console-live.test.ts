@@ -236,6 +236,7 @@ describe.skipIf(skip)('web console following a simulated iPhone live', () => {
       ['compliance-rules', '/compliance', 'Compliance rules'],
       ['reports', '/reports', 'Reports'],
       ['webhooks', '/webhooks', 'Webhooks'],
+      ['settings', '/settings', 'Settings'],
     ];
     const problems: string[] = [];
     for (const scheme of ['light', 'dark'] as const) {

@@ -97,6 +97,7 @@ describe.skipIf(skip)('web console in Chromium', () => {
       'Commands',
       'Audit log',
       'Webhooks',
+      'Settings',
       'Users & tokens',
     ]);
     expect(await server.ctx.setup.required()).toBe(false);

@@ -107,6 +107,11 @@ const webhooksRoute = createRoute({
   path: 'webhooks',
   component: lazyRouteComponent(() => import('./pages/webhooks/WebhooksPage'), 'WebhooksPage'),
 });
+const settingsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'settings',
+  component: lazyRouteComponent(() => import('./pages/settings/SettingsPage'), 'SettingsPage'),
+});
 const complianceRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: 'compliance',
@@ -133,6 +138,7 @@ const routeTree = rootRoute.addChildren([
     commandsRoute,
     auditRoute,
     webhooksRoute,
+    settingsRoute,
     usersRoute,
   ]),
 ]);

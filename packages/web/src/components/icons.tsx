@@ -143,3 +143,9 @@ export const WebhookIcon = (p: P) => (
     <path d="M8.5 17h7M7 15l4-6.5M17 15l-4-6.5" />
   </Icon>
 );
+export const SettingsIcon = (p: P) => (
+  <Icon {...p}>
+    <circle cx="12" cy="12" r="3" />
+    <path d="M12 2v3M12 19v3M2 12h3M19 12h3M4.9 4.9l2.1 2.1M17 17l2.1 2.1M4.9 19.1L7 17M17 7l2.1-2.1" />
+  </Icon>
+);

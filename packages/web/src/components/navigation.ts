@@ -10,12 +10,26 @@ import {
   PolicyIcon,
   ProfileIcon,
   ReportIcon,
+  SettingsIcon,
   UsersIcon,
   WebhookIcon,
 } from './icons';
 
 export interface NavItem {
-  to: '/' | '/devices' | '/enrollment' | '/groups' | '/policies' | '/profiles' | '/compliance' | '/reports' | '/webhooks' | '/commands' | '/audit' | '/users';
+  to:
+    | '/'
+    | '/devices'
+    | '/enrollment'
+    | '/groups'
+    | '/policies'
+    | '/profiles'
+    | '/compliance'
+    | '/reports'
+    | '/webhooks'
+    | '/settings'
+    | '/commands'
+    | '/audit'
+    | '/users';
   label: string;
   icon: ComponentType;
   /** Shown only to roles that may read what the page lists. */
@@ -41,6 +55,7 @@ export const NAV: NavItem[] = [
   { to: '/commands', label: 'Commands', icon: CommandsIcon, permission: 'commands.read' },
   { to: '/audit', label: 'Audit log', icon: AuditIcon, permission: 'audit.read' },
   { to: '/webhooks', label: 'Webhooks', icon: WebhookIcon, permission: 'webhooks.read' },
+  { to: '/settings', label: 'Settings', icon: SettingsIcon, permission: 'devices.read' },
   { to: '/users', label: 'Users & tokens', icon: UsersIcon, permission: 'users.read' },
 ];
 
