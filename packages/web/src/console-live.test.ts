@@ -235,6 +235,8 @@ describe.skipIf(skip)('web console following a simulated iPhone live', () => {
       ['profiles', '/profiles', 'Profiles'],
       ['compliance-rules', '/compliance', 'Compliance rules'],
       ['reports', '/reports', 'Reports'],
+      ['apps', '/apps', 'Apps'],
+      ['os-updates', '/os-updates', 'OS updates'],
       ['webhooks', '/webhooks', 'Webhooks'],
       ['settings', '/settings', 'Settings'],
     ];

@@ -112,6 +112,16 @@ const settingsRoute = createRoute({
   path: 'settings',
   component: lazyRouteComponent(() => import('./pages/settings/SettingsPage'), 'SettingsPage'),
 });
+const appsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'apps',
+  component: lazyRouteComponent(() => import('./pages/software/AppsPage'), 'AppsPage'),
+});
+const osUpdatesRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'os-updates',
+  component: lazyRouteComponent(() => import('./pages/software/OsUpdatesPage'), 'OsUpdatesPage'),
+});
 const complianceRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: 'compliance',
@@ -133,6 +143,8 @@ const routeTree = rootRoute.addChildren([
     groupsRoute,
     policiesRoute,
     profilesRoute,
+    appsRoute,
+    osUpdatesRoute,
     complianceRoute,
     reportsRoute,
     commandsRoute,

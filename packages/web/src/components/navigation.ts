@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
 import {
+  AppsIcon,
   AuditIcon,
   CommandsIcon,
   ComplianceIcon,
@@ -11,6 +12,7 @@ import {
   ProfileIcon,
   ReportIcon,
   SettingsIcon,
+  UpdateIcon,
   UsersIcon,
   WebhookIcon,
 } from './icons';
@@ -24,6 +26,8 @@ export interface NavItem {
     | '/policies'
     | '/profiles'
     | '/compliance'
+    | '/apps'
+    | '/os-updates'
     | '/reports'
     | '/webhooks'
     | '/settings'
@@ -50,6 +54,8 @@ export const NAV: NavItem[] = [
   { to: '/groups', label: 'Groups', icon: GroupsIcon, permission: 'groups.read' },
   { to: '/policies', label: 'Policies', icon: PolicyIcon, permission: 'policies.read' },
   { to: '/profiles', label: 'Profiles', icon: ProfileIcon, permission: 'policies.read' },
+  { to: '/apps', label: 'Apps', icon: AppsIcon, permission: 'apps.read' },
+  { to: '/os-updates', label: 'OS updates', icon: UpdateIcon, permission: 'os_updates.read' },
   { to: '/compliance', label: 'Compliance rules', icon: ComplianceIcon, permission: 'compliance.read' },
   { to: '/reports', label: 'Reports', icon: ReportIcon, permission: 'reports.read' },
   { to: '/commands', label: 'Commands', icon: CommandsIcon, permission: 'commands.read' },

@@ -98,7 +98,8 @@ export function ReportsPage() {
         {report.isPending ? (
           <Skeleton height={200} />
         ) : (
-          <Table.ScrollContainer minWidth={720}>
+          // A plain scrolling box the keyboard can reach (wide reports scroll sideways).
+          <div style={{ overflowX: 'auto' }} tabIndex={0} role="region" aria-label="Report rows">
             <Table verticalSpacing="xs" horizontalSpacing="md" striped aria-label={report.data?.title ?? 'Report'}>
               <Table.Thead>
                 <Table.Tr>
@@ -129,7 +130,7 @@ export function ReportsPage() {
                 ) : null}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </div>
         )}
       </Paper>
       <Stack />
