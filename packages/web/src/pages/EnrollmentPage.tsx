@@ -33,6 +33,7 @@ import { useNotify } from '../components/Notifications';
 import { PageHeader } from '../components/PageHeader';
 import { PlusIcon } from '../components/icons';
 import { formatDate, formatDateTime } from '../lib/format';
+import { AndroidTokens } from './enrollment/AndroidTokens';
 import { EnrollmentInstructions } from './enrollment/EnrollmentInstructions';
 
 export const CHANNEL_LABELS: Readonly<Record<EnrollmentChannel, string>> = {
@@ -182,6 +183,7 @@ export function EnrollmentPage() {
           <PushCertificatePanel certificates={certificates.data?.items} error={certificates.error} />
           <EnrollmentInstructions />
         </SimpleGrid>
+        <AndroidTokens />
       </Stack>
 
       <Modal opened={creating} onClose={createModal.close} title="New enrollment" size="lg">
