@@ -172,7 +172,9 @@ describe.skipIf(skip)('web console following a simulated iPhone live', () => {
     await row.getByRole('button', { name: 'Preview Field security' }).click();
     const preview = page.getByRole('dialog', { name: 'Preview Field security' });
     await preview.getByRole('heading', { name: 'Not enforced on iOS' }).waitFor();
-    await preview.getByLabel('Translation for iOS').waitFor();
+    await preview.getByLabel('Translation for iOS', { exact: true }).waitFor();
+    // The Apple payload's profile is shown decoded, as the XML the iPhone installs.
+    expect(await preview.getByLabel('Translation for iOS: the profile (XML)').textContent()).toMatch(/<key>PayloadContent<\/key>[\s\S]*<integer>6<\/integer>/);
     await shoot('policy-preview');
     await page.keyboard.press('Escape');
 

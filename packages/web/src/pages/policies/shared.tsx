@@ -56,11 +56,32 @@ export function StateBadge({ state }: { state: string }) {
   );
 }
 
+/** An Apple payload carries its profile base64-encoded; the XML is what an admin wants to read. */
+function decodeProfile(value: unknown): { rest: unknown; xml?: string } {
+  if (typeof value !== 'object' || value === null || typeof (value as { mobileconfig?: unknown }).mobileconfig !== 'string') return { rest: value };
+  const { mobileconfig, ...rest } = value as { mobileconfig: string };
+  try {
+    const bytes = Uint8Array.from(atob(mobileconfig), (c) => c.charCodeAt(0));
+    return { rest, xml: new TextDecoder().decode(bytes) };
+  } catch {
+    return { rest: value };
+  }
+}
+
 /** JSON shown as text, for payloads and settings the form does not cover. */
 export function JsonBlock({ value, label }: { value: unknown; label: string }) {
+  const { rest, xml } = decodeProfile(value);
+  // Scrollable blocks take the focus so a keyboard can scroll them.
   return (
-    <Code block aria-label={label} tabIndex={0} style={{ maxHeight: 320, overflow: 'auto' }}>
-      {JSON.stringify(value, null, 2)}
-    </Code>
+    <>
+      <Code block aria-label={label} tabIndex={0} style={{ maxHeight: 320, overflow: 'auto' }}>
+        {JSON.stringify(rest, null, 2)}
+      </Code>
+      {xml ? (
+        <Code block aria-label={`${label}: the profile (XML)`} tabIndex={0} mt="xs" style={{ maxHeight: 320, overflow: 'auto' }}>
+          {xml}
+        </Code>
+      ) : null}
+    </>
   );
 }
