@@ -141,6 +141,59 @@ describe.skipIf(skip)('web console following a simulated iPhone live', () => {
     await shoot('device');
   });
 
+  it('creates a policy in the form, assigns it to the device’s group, and shows it installed on the device page', async () => {
+    const group = await lab.server.ctx.groups.create({ name: 'Field workers', kind: 'static' });
+    await lab.server.ctx.groups.addMembers(group.id, [deviceId]);
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Policies' }).click();
+    await page.getByRole('heading', { name: 'Policies', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'New policy' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New policy' });
+    await dialog.getByRole('textbox', { name: 'Name' }).fill('Field security');
+    await dialog.getByRole('checkbox', { name: 'Require a passcode' }).check();
+    await dialog.getByRole('textbox', { name: 'Minimum length' }).fill('6');
+    await dialog.getByRole('checkbox', { name: 'Camera' }).check();
+    // A section edited as JSON is checked before it is sent.
+    await dialog.getByRole('textbox', { name: 'Other settings (JSON)' }).fill('{ "wifi": [ }');
+    await dialog.getByRole('button', { name: 'Create policy' }).click();
+    await dialog.getByText(/^Not valid JSON/).waitFor();
+    await dialog.getByRole('textbox', { name: 'Other settings (JSON)' }).fill('');
+    await dialog.getByLabel('Assigned to groups').click();
+    await page.getByRole('option', { name: 'Field workers' }).click();
+    await page.keyboard.press('Escape');
+    await dialog.getByRole('button', { name: 'Create policy' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const row = page.getByRole('table', { name: 'Policies' }).getByRole('row', { name: /Field security/ });
+    await row.getByText('Field workers').waitFor();
+    const [policy] = await lab.server.ctx.policies.listPolicies();
+    expect(JSON.parse(policy?.settings ?? '{}')).toEqual({ passcode: { required: true, minLength: 6 }, restrictions: { camera: false } });
+
+    // The per-platform preview: Android's translation and what it can't enforce.
+    await row.getByRole('button', { name: 'Preview Field security' }).click();
+    const preview = page.getByRole('dialog', { name: 'Preview Field security' });
+    await preview.getByRole('heading', { name: 'Not enforced on iOS' }).waitFor();
+    await preview.getByLabel('Translation for iOS', { exact: true }).waitFor();
+    // The Apple payload's profile is shown decoded, as the XML the iPhone installs.
+    expect(await preview.getByLabel('Translation for iOS: the profile (XML)').textContent()).toMatch(/<key>PayloadContent<\/key>[\s\S]*<integer>6<\/integer>/);
+    await shoot('policy-preview');
+    await page.keyboard.press('Escape');
+
+    await page.goto(`${lab.url}/devices/${deviceId}`);
+    await page.getByRole('tab', { name: 'Policies and profiles' }).click();
+    await page
+      .getByRole('table', { name: 'Effective settings' })
+      .getByRole('row', { name: /passcode\.minLength\s*6\s*Field security/ })
+      .waitFor();
+    // The device's results are read back by a periodic job; wake it instead of waiting for its period.
+    const states = page.getByRole('table', { name: 'Configuration states' });
+    for (let i = 0; i < 40 && !(await states.getByRole('row', { name: /Field security.*installed/ }).count()); i++) {
+      await lab.server.ctx.jobs.wake('periodic:policies.outcomes');
+      await page.waitForTimeout(500);
+    }
+    await states.getByRole('row', { name: /Field security.*installed/ }).waitFor();
+    await shoot('device-policies');
+  }, 45_000);
+
   it('wipes only after the device name is typed, and the iPhone is wiped', async () => {
     await page.getByRole('region', { name: 'Actions' }).getByRole('button', { name: 'Wipe…' }).click();
     const dialog = page.getByRole('dialog', { name: `Wipe ${device.name}?` });
@@ -180,6 +233,14 @@ describe.skipIf(skip)('web console following a simulated iPhone live', () => {
       ['commands', '/commands', 'Commands'],
       ['audit', '/audit', 'Audit log'],
       ['users', '/users', 'Users & tokens'],
+      ['policies', '/policies', 'Policies'],
+      ['profiles', '/profiles', 'Profiles'],
+      ['compliance-rules', '/compliance', 'Compliance rules'],
+      ['reports', '/reports', 'Reports'],
+      ['apps', '/apps', 'Apps'],
+      ['os-updates', '/os-updates', 'OS updates'],
+      ['webhooks', '/webhooks', 'Webhooks'],
+      ['settings', '/settings', 'Settings'],
     ];
     const problems: string[] = [];
     for (const scheme of ['light', 'dark'] as const) {

@@ -86,6 +86,47 @@ const auditRoute = createRoute({
   component: AuditPage,
 });
 const usersRoute = createRoute({ getParentRoute: () => signedInRoute, path: 'users', component: UsersPage });
+// Loaded on first visit: these pages are not on the daily path, so they stay out of the first script.
+const policiesRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'policies',
+  component: lazyRouteComponent(() => import('./pages/policies/PoliciesPage'), 'PoliciesPage'),
+});
+const profilesRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'profiles',
+  component: lazyRouteComponent(() => import('./pages/policies/ProfilesPage'), 'ProfilesPage'),
+});
+const reportsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'reports',
+  component: lazyRouteComponent(() => import('./pages/reports/ReportsPage'), 'ReportsPage'),
+});
+const webhooksRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'webhooks',
+  component: lazyRouteComponent(() => import('./pages/webhooks/WebhooksPage'), 'WebhooksPage'),
+});
+const settingsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'settings',
+  component: lazyRouteComponent(() => import('./pages/settings/SettingsPage'), 'SettingsPage'),
+});
+const appsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'apps',
+  component: lazyRouteComponent(() => import('./pages/software/AppsPage'), 'AppsPage'),
+});
+const osUpdatesRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'os-updates',
+  component: lazyRouteComponent(() => import('./pages/software/OsUpdatesPage'), 'OsUpdatesPage'),
+});
+const complianceRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'compliance',
+  component: lazyRouteComponent(() => import('./pages/compliance/ComplianceRulesPage'), 'ComplianceRulesPage'),
+});
 
 /*
  * Pages for the APIs that are being built (policies, profiles, apps, OS updates, compliance rules,
@@ -94,7 +135,24 @@ const usersRoute = createRoute({ getParentRoute: () => signedInRoute, path: 'use
 const routeTree = rootRoute.addChildren([
   setupRoute,
   loginRoute,
-  signedInRoute.addChildren([dashboardRoute, devicesRoute, deviceRoute, enrollmentRoute, groupsRoute, commandsRoute, auditRoute, usersRoute]),
+  signedInRoute.addChildren([
+    dashboardRoute,
+    devicesRoute,
+    deviceRoute,
+    enrollmentRoute,
+    groupsRoute,
+    policiesRoute,
+    profilesRoute,
+    appsRoute,
+    osUpdatesRoute,
+    complianceRoute,
+    reportsRoute,
+    commandsRoute,
+    auditRoute,
+    webhooksRoute,
+    settingsRoute,
+    usersRoute,
+  ]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

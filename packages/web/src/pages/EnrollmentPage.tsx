@@ -1,5 +1,6 @@
 import {
   Alert,
+  Code,
   Anchor,
   Badge,
   Button,
@@ -32,6 +33,7 @@ import { useNotify } from '../components/Notifications';
 import { PageHeader } from '../components/PageHeader';
 import { PlusIcon } from '../components/icons';
 import { formatDate, formatDateTime } from '../lib/format';
+import { AndroidTokens } from './enrollment/AndroidTokens';
 import { EnrollmentInstructions } from './enrollment/EnrollmentInstructions';
 
 export const CHANNEL_LABELS: Readonly<Record<EnrollmentChannel, string>> = {
@@ -181,6 +183,7 @@ export function EnrollmentPage() {
           <PushCertificatePanel certificates={certificates.data?.items} error={certificates.error} />
           <EnrollmentInstructions />
         </SimpleGrid>
+        <AndroidTokens />
       </Stack>
 
       <Modal opened={creating} onClose={createModal.close} title="New enrollment" size="lg">
@@ -201,6 +204,41 @@ export function EnrollmentPage() {
       </Modal>
     </>
   );
+}
+
+/** What to do with a Windows or agent enrollment: its token, and the steps on the machine. */
+function ChannelSteps({ enrollment }: { enrollment: Enrollment }) {
+  const token = enrollment.url.slice(enrollment.url.lastIndexOf('/') + 1);
+  const server = enrollment.url.slice(0, enrollment.url.indexOf('/enroll/'));
+  if (enrollment.platform === 'agent') {
+    return (
+      <Stack gap={4}>
+        <TextInput label="Enrollment token" value={token} readOnly onFocus={(e) => e.currentTarget.select()} />
+        <Text size="sm">On the machine, as root (Administrator on Windows):</Text>
+        <Code block>{`steward-agent enroll --server ${server} --token ${token}\nsteward-agent run`}</Code>
+      </Stack>
+    );
+  }
+  if (enrollment.platform === 'windows') {
+    return (
+      <Stack gap={4}>
+        <TextInput label="Enrollment token" value={token} readOnly onFocus={(e) => e.currentTarget.select()} />
+        <Text size="sm">
+          On the PC: Settings → Accounts → Access work or school → Connect. Enter the work e-mail; if Windows asks for a server, enter <Code>{server}</Code>.
+          The link above opens the same flow with this enrollment's token (see docs/windows.md).
+        </Text>
+      </Stack>
+    );
+  }
+  if (enrollment.platform === 'android') {
+    return (
+      <Text size="sm">
+        Android devices enroll with an Android enterprise enrollment token (its QR code is scanned on a new device's welcome screen); the server makes them
+        through <Code>POST /api/v1/android/enrollment-tokens</Code> once the enterprise is bound (see Settings).
+      </Text>
+    );
+  }
+  return null;
 }
 
 /** The link to open on the device, a copy button, the QR code, and (Apple) the profile itself. */
@@ -239,6 +277,7 @@ function EnrollmentLink({ enrollment, hasPushCertificate }: { enrollment: Enroll
           </Text>
         </Stack>
       ) : null}
+      <ChannelSteps enrollment={enrollment} />
       {enrollment.platform === 'apple' && !hasPushCertificate ? (
         <Alert color="yellow" variant="light" title="Push certificate missing">
           Apple devices can't enroll until an APNs push certificate is uploaded on this page.

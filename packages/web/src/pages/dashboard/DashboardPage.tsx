@@ -1,5 +1,5 @@
 import '@mantine/charts/styles.css';
-import { AreaChart, BarChart, DonutChart } from '@mantine/charts';
+import { AreaChart, BarChart, DonutChart, LineChart } from '@mantine/charts';
 import { Group, Paper, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
@@ -34,7 +34,15 @@ export function DashboardPage() {
     // Live events refresh it; this is the fallback when the stream is down.
     refetchInterval: 60_000,
   });
+  // The daily snapshots the compliance evaluator records (one row per day, the last one for today).
+  const compliance = useQuery({
+    queryKey: [...dashboardQueryKey, 'compliance'],
+    queryFn: () => call(api.GET('/api/v1/compliance/summary', { params: { query: { days: 30 } } })),
+    refetchInterval: 60_000,
+  });
   const d = dashboard.data;
+  const daily = compliance.data?.daily ?? [];
+  const rate = (day: { compliant: number; total: number }) => (day.total ? Math.round((1000 * day.compliant) / day.total) / 10 : null);
 
   return (
     <>
@@ -94,7 +102,7 @@ export function DashboardPage() {
             <ChartCard
               id="compliance"
               title="Compliance"
-              note="The current split. The compliance rate over time appears here once compliance history is recorded."
+              note="The current split."
               chart={
                 <Group justify="center">
                   <DonutChart
@@ -163,6 +171,42 @@ export function DashboardPage() {
                   search: { sort: '-enrolledAt' },
                 },
               ]}
+            />
+            <ChartCard
+              id="compliance-rate"
+              title="Compliance rate, last 30 days"
+              note={
+                daily.length < 2
+                  ? 'One point a day, from the daily compliance snapshots; the line grows as days are recorded.'
+                  : 'Share of enrolled devices compliant at the end of each day.'
+              }
+              chart={
+                <LineChart
+                  h={220}
+                  data={daily.map((day) => ({ day: day.day.slice(5), 'Compliant %': rate(day) }))}
+                  dataKey="day"
+                  yAxisProps={{ domain: [0, 100] }}
+                  unit="%"
+                  series={[{ name: 'Compliant %', color: 'teal.6' }]}
+                  curveType="monotone"
+                  withTooltip={false}
+                  withDots={daily.length < 2}
+                />
+              }
+              links={(() => {
+                const last = daily.at(-1);
+                const value = last ? rate(last) : null;
+                return [
+                  {
+                    key: 'rate',
+                    text:
+                      last && value !== null
+                        ? `${value}% compliant on ${last.day}: ${formatCount(last.noncompliant, 'device')} not compliant`
+                        : 'No compliance snapshot yet',
+                    search: { complianceState: 'noncompliant' },
+                  },
+                ];
+              })()}
             />
           </SimpleGrid>
         </Stack>

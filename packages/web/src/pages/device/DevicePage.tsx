@@ -15,6 +15,8 @@ import { DeviceActions } from './DeviceActions';
 import { DeviceAuditTrail } from './DeviceAuditTrail';
 import { AppsTable, CertificatesTable, InventoryOverview, LocationCard, ProfilesTable } from './DeviceInventory';
 import { CommandTimeline } from './CommandTimeline';
+import { DeviceCompliance } from './DeviceCompliance';
+import { DevicePolicies } from './DevicePolicies';
 import { deviceQueryKey } from './keys';
 
 const route = getRouteApi('/signed-in/devices/$id');
@@ -72,6 +74,8 @@ export function DevicePage() {
   const location = locationOf(inventory);
   const canAudit = me.permissions.includes('audit.read');
   const canReadCommands = me.permissions.includes('commands.read');
+  const canReadPolicies = me.permissions.includes('policies.read');
+  const canReadCompliance = me.permissions.includes('compliance.read');
   const otherKeys = Object.keys(inventory).filter((k) => !KNOWN_KEYS.includes(k));
 
   return (
@@ -93,6 +97,8 @@ export function DevicePage() {
         <Tabs.List>
           {canReadCommands ? <Tabs.Tab value="commands">Commands</Tabs.Tab> : null}
           <Tabs.Tab value="inventory">Inventory</Tabs.Tab>
+          {canReadPolicies ? <Tabs.Tab value="policies">Policies and profiles</Tabs.Tab> : null}
+          {canReadCompliance ? <Tabs.Tab value="compliance">Compliance</Tabs.Tab> : null}
           {apps ? <Tabs.Tab value="apps">Apps ({apps.length.toLocaleString()})</Tabs.Tab> : null}
           {profiles ? <Tabs.Tab value="profiles">Profiles ({profiles.length.toLocaleString()})</Tabs.Tab> : null}
           {certificates ? <Tabs.Tab value="certificates">Certificates ({certificates.length.toLocaleString()})</Tabs.Tab> : null}
@@ -106,6 +112,16 @@ export function DevicePage() {
         <Tabs.Panel value="inventory" pt="md">
           <InventoryOverview inventory={inventory} otherKeys={otherKeys} />
         </Tabs.Panel>
+        {canReadPolicies ? (
+          <Tabs.Panel value="policies" pt="md">
+            <DevicePolicies deviceId={d.id} />
+          </Tabs.Panel>
+        ) : null}
+        {canReadCompliance ? (
+          <Tabs.Panel value="compliance" pt="md">
+            <DeviceCompliance deviceId={d.id} />
+          </Tabs.Panel>
+        ) : null}
         {apps ? (
           <Tabs.Panel value="apps" pt="md">
             <AppsTable apps={apps} />
