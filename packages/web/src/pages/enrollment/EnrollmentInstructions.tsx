@@ -1,9 +1,8 @@
 import { Code, List, Paper, Tabs, Text, Title } from '@mantine/core';
 
 /**
- * What a person does on the device, per channel. The Windows, Android and agent channels are being
- * built; their steps are text until their APIs land (the Android QR code comes from its enrollment
- * token, the agent's token from an agent enrollment).
+ * What a person does on the device, per channel. The tokens and QR codes themselves come from the
+ * enrollment page's actions (an Android enrollment token, a Windows or agent enrollment).
  */
 export function EnrollmentInstructions() {
   const server = window.location.origin;
