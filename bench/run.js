@@ -1462,7 +1462,8 @@ async function agentFanout(run) {
     // server is quiet. What holding the polls costs is the RSS once it has settled (the polls stay
     // open meanwhile: they last 60 s, and the oldest are renewed as they expire).
     let memory = atHold;
-    for (let i = 0; i < AGENT_SETTLE_SECONDS; i++) {
+    const settleSeconds = run.options.quick ? 1 : AGENT_SETTLE_SECONDS;
+    for (let i = 0; i < settleSeconds; i++) {
       await sleep(1000);
       const now = memoryMb(run.server.pid);
       if (now.rssMb < memory.rssMb) memory = now;
@@ -1470,7 +1471,7 @@ async function agentFanout(run) {
     const heap = await serverHeap(run);
     const holding = sockets();
     run.log(
-      `  after ${AGENT_SETTLE_SECONDS} s holding ${holding.toLocaleString('en')} descriptors: RSS ${fmt(memory.rssMb)} MB (V8 heap used ${fmt(heap.heapUsedMb)} MB, external ${fmt(heap.externalMb)} MB)`,
+      `  after ${settleSeconds} s holding ${holding.toLocaleString('en')} descriptors: RSS ${fmt(memory.rssMb)} MB (V8 heap used ${fmt(heap.heapUsedMb)} MB, external ${fmt(heap.externalMb)} MB)`,
     );
 
     // Polls opened in the last few seconds keep waiting; enqueue while all are open.
@@ -1491,7 +1492,6 @@ async function agentFanout(run) {
       parseJson((await httpRequest(undefined, run.server.base, 'GET', `/api/v1/commands/${commandId}?limit=1`, { token: run.token })).text)?.command?.counts ??
       {};
     await sleep(2000);
-    if (process.env.BENCH_DEBUG_OUTPUT) fs.writeFileSync(process.env.BENCH_DEBUG_OUTPUT, run.server.output());
     // The server's own account of the fan-out (its log line per wake-up): enqueue → last answer written.
     const deliveries = run.server
       .output()
@@ -1528,6 +1528,7 @@ async function agentFanout(run) {
       serverWakeUps: serverSide?.wakeUps ?? null,
       rssMb: memory.rssMb,
       rssAtHoldMb: atHold.rssMb,
+      settleSeconds,
       heapUsedAtHoldMb: heapAtHold.heapUsedMb,
       descriptorsAfterSettling: holding,
       heapUsedMb: heap.heapUsedMb,
@@ -2253,7 +2254,8 @@ async function main() {
       log(`\nSteward bench: agent-fanout on ${database.dialect}, ${n.toLocaleString('en')} simulated agents${options.quick ? ' (quick)' : ''}`);
       // Each open long poll is a descriptor in the server and one in this process.
       if (n > 1000) log(`  (needs ~${(n + 200).toLocaleString('en')} open files per process: ulimit -n is ${await fdLimit()})`);
-      const server = await startServer(database, () => ['--client-cert-header', 'client-cert', '--log-level', process.env.BENCH_AGENT_LOG_LEVEL ?? 'info']);
+      // At debug the server logs each wake-up's delivery (its own clock of the fan-out), which the scenario reads.
+      const server = await startServer(database, () => ['--client-cert-header', 'client-cert', '--log-level', 'debug']);
       cleanups.push(() => server.stop());
       const token = await createToken(database);
       context.database = { dialect: database.dialect, version: database.dialect === 'postgres' ? await postgresVersion(database.url) : null };

@@ -101,10 +101,12 @@ describe('long-poll registry', () => {
     const registry = new LongPollRegistry({ take: (ids) => queue.take(ids), sweepEveryMs: 10, onDelivered: (d) => deliveries.push(d) });
     const responses = ['x', 'y', 'z'].map(() => new EventEmitter());
     const polls = ['x', 'y', 'z'].map((id, i) =>
-      registry.wait(id, 10_000, () => false).then((answer) => {
-        registry.written(responses[i] as EventEmitter);
-        return answer;
-      }),
+      registry
+        .wait(id, 10_000, () => false)
+        .then((answer) => {
+          registry.written(responses[i] as EventEmitter);
+          return answer;
+        }),
     );
     await new Promise((r) => setTimeout(r, 5));
     queue.queued.set('x', ['cx']);
