@@ -12,6 +12,8 @@ interface Waiter {
   /** Answered with the commands found, or `null` when the poll ends empty. */
   readonly answer: (commands: unknown[] | null) => void;
   readonly isClosed: () => boolean;
+  /** Writes a delivery's commands at once, in the delivery's own loop (no promise hop per poll). */
+  readonly deliverNow?: ((commands: unknown[]) => void) | undefined;
   /** `checking`: the poll is reading the queue itself; a wake-up meanwhile makes it read again. */
   state: 'checking' | 'waiting';
   woken: boolean;
@@ -64,12 +66,12 @@ export class LongPollRegistry {
    * Waits for this device's next commands: answers at once when some are queued, otherwise when a
    * wake-up brings some, or with `null` at the deadline. A second poll from the same device ends the first.
    */
-  async wait(deviceId: string, waitMs: number, isClosed: () => boolean): Promise<unknown[] | null> {
+  async wait(deviceId: string, waitMs: number, isClosed: () => boolean, deliverNow?: (commands: unknown[]) => void): Promise<unknown[] | null> {
     let answer!: (commands: unknown[] | null) => void;
     const answered = new Promise<unknown[] | null>((resolve) => {
       answer = resolve;
     });
-    const waiter: Waiter = { deviceId, deadline: Date.now() + waitMs, answer, isClosed, state: 'checking', woken: false };
+    const waiter: Waiter = { deviceId, deadline: Date.now() + waitMs, answer, isClosed, deliverNow, state: 'checking', woken: false };
     this.waiters.get(deviceId)?.answer(null);
     this.waiters.set(deviceId, waiter);
     try {
@@ -137,19 +139,26 @@ export class LongPollRegistry {
       }
       const readMs = performance.now() - readStarted;
       let commands = 0;
+      for (const list of found.values()) commands += list.length;
+      let writing: { delivery: Omit<Delivery, 'writtenAt' | 'handedAt'>; remaining: number; handedAt: number } | undefined;
+      if (this.options.onDelivered && batch.length > 0) {
+        writing = { delivery: { polls: batch.length, commands, wokenAt, readMs, answeredAt: 0 }, remaining: batch.length, handedAt: 0 };
+        this.writing = writing;
+      }
       for (const waiter of batch) {
         const list = found.get(waiter.deviceId);
-        commands += list?.length ?? 0;
+        if (list && waiter.deliverNow) waiter.deliverNow(list);
         waiter.answer(list ?? null);
       }
       const answeredAt = Date.now();
       this.wokenAt = answeredAt;
-      if (this.options.onDelivered && batch.length > 0) {
-        const writing = { delivery: { polls: batch.length, commands, wokenAt, readMs, answeredAt }, remaining: batch.length, handedAt: answeredAt };
-        this.writing = writing;
+      if (writing) {
+        const current = writing;
+        current.delivery.answeredAt = answeredAt;
+        current.handedAt = Math.max(current.handedAt, answeredAt);
         // The route handlers resume and write within this turn's microtasks; later answers aren't this delivery's.
         setImmediate(() => {
-          if (this.writing === writing) this.writing = undefined;
+          if (this.writing === current) this.writing = undefined;
         });
       }
     }

@@ -100,21 +100,27 @@ export function agentRoutes(deps: { service: AgentService; verifier: AgentIdenti
       const { device } = await identify(request);
       const waitSeconds = request.query.wait ?? DEFAULT_WAIT_SECONDS;
       const socket = request.raw.socket;
-      const commands = await polls.wait(device.deviceId, waitSeconds * 1000, () => socket.destroyed);
+      // A fan-out answers thousands of polls in one go, and on a busy CPU fastify's per-reply work
+      // (serialising, the onSend hooks) is what the last agent waits for: the answer goes straight to
+      // the socket, its JSON serialised once for every agent getting the same commands, written by
+      // the delivery's own loop (no promise hop per poll). The onResponse hooks (metrics) still run.
+      let written = false;
+      const write = (list: unknown[]) => {
+        if (written) return;
+        written = true;
+        const body = answerBody(list);
+        reply.hijack();
+        const response = reply.raw;
+        response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length, 'x-request-id': request.id });
+        response.end(body);
+        polls.written(response);
+      };
+      const commands = await polls.wait(device.deviceId, waitSeconds * 1000, () => socket.destroyed, write);
       if (!commands) {
         polls.written(reply.raw);
         return reply.code(204).send();
       }
-      // A fan-out answers thousands of polls in one go, and on a busy CPU fastify's per-reply work
-      // (serialising, the onSend hooks) is what the last agent waits for: the answer goes straight to
-      // the socket, its JSON serialised once for every agent getting the same commands. The
-      // onResponse hooks (metrics) still run when it finishes.
-      const body = answerBody(commands);
-      reply.hijack();
-      const response = reply.raw;
-      response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length, 'x-request-id': request.id });
-      response.end(body);
-      polls.written(response);
+      write(commands);
       return reply;
     });
 
