@@ -133,4 +133,34 @@ describe('long-poll registry', () => {
     expect(late.listenerCount('finish')).toBe(0);
     registry.close();
   });
+
+  it('writes a delivered poll through its deliverNow callback in the delivery loop, before the promise settles', async () => {
+    const queue = fakeQueue();
+    const deliveries: Delivery[] = [];
+    const registry = new LongPollRegistry({ take: (ids) => queue.take(ids), sweepEveryMs: 10, onDelivered: (d) => deliveries.push(d) });
+    const order: string[] = [];
+    const response = new EventEmitter();
+    const poll = registry
+      .wait(
+        'a',
+        10_000,
+        () => false,
+        (commands) => {
+          order.push(`now:${JSON.stringify(commands)}`);
+          registry.written(response);
+        },
+      )
+      .then((answer) => {
+        order.push(`settled:${JSON.stringify(answer)}`);
+      });
+    await new Promise((r) => setTimeout(r, 5));
+    queue.queued.set('a', ['c1']);
+    registry.wake(['a']);
+    await poll;
+    expect(order).toEqual(['now:["c1"]', 'settled:["c1"]']);
+    response.emit('finish');
+    expect(deliveries).toHaveLength(1);
+    expect(deliveries[0]).toMatchObject({ polls: 1, commands: 1 });
+    registry.close();
+  });
 });
