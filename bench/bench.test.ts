@@ -236,7 +236,10 @@ describe('npm run bench (quick)', () => {
     expect(f.received).toBe(agents);
     expect(f.deviceCount).toBe(agents);
     expect(f.agentFailures).toBe(0);
-    for (const key of ['p50Ms', 'p95Ms', 'rssMb']) expect(positive(f[key])).toBe(true);
+    for (const key of ['p50Ms', 'p95Ms', 'rssMb', 'serverLastWrittenMs']) expect(positive(f[key])).toBe(true);
+    // The server's own clock of the fan-out, read from its log.
+    expect(f.serverWakeUps).toBeGreaterThanOrEqual(1);
+    expect(f.simulatorThreads).toBe(1);
     expect(result.targets?.map((t) => t.metric)).toEqual(['p95Ms', 'rssMb']);
     expect(fs.readFileSync(path.join(dir, 'SUMMARY.md'), 'utf8')).toContain(`| agent-fanout | sqlite | ${agents} |`);
   });

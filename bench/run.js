@@ -26,6 +26,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { createContext, loadConfig, migrate, openDatabase, startApnsStandIn } from '@steward/server';
 import { AppleDevice, WindowsDevice, generateScepKeyPair, generateWindowsKeyPair } from '@steward/simulators';
 import pg from 'pg';
@@ -52,6 +53,10 @@ const WINDOWS_SCENARIOS = ['windows-enroll', 'windows-sessions'];
 const ANDROID_SCENARIOS = ['android-sync'];
 /** The Steward agent: simulated agents enrolled through the protocol and long polling a server of their own. */
 const AGENT_SCENARIOS = ['agent-fanout'];
+/** Simulator threads agent-fanout spreads its fleet over. */
+const AGENT_WORKERS = 4;
+/** How long agent-fanout lets the server settle after the enrollment storm before it reads the RSS of holding the polls. */
+const AGENT_SETTLE_SECONDS = 20;
 /** Run in this process against a database of their own (see bench/reconcile.js). */
 const RECONCILE_SCENARIOS = ['reconcile-full', 'reconcile-incremental'];
 const SCENARIOS = [...FOUNDATION_SCENARIOS, ...APPLE_SCENARIOS, ...WINDOWS_SCENARIOS, ...ANDROID_SCENARIOS, ...AGENT_SCENARIOS, ...RECONCILE_SCENARIOS];
@@ -1353,7 +1358,6 @@ async function complianceEval(run) {
  * a TLS-terminating proxy: TLS handshakes would measure OpenSSL, not Steward.
  */
 async function agentFanout(run) {
-  const { simulate } = await import('../packages/agent/dist/simulate.js');
   const n = run.devices;
   const group = parseJson(
     (await httpRequest(undefined, run.server.base, 'POST', '/api/v1/groups', { token: run.token, body: { name: 'bench agents', kind: 'static' } })).text,
@@ -1372,23 +1376,63 @@ async function agentFanout(run) {
   let enqueuedAt = 0;
   const enrollStarted = performance.now();
   const cpuBefore = cpuTicks(run.server.pid);
-  const simulation = await simulate({
-    server: run.server.base,
-    token: enrollToken,
-    count: n,
-    proxyCertHeader: 'client-cert',
-    waitSeconds: 60,
-    concurrency: 16,
-    log: (line) => run.log(`  ${line}`),
-    onCommand: (index, command, at) => {
-      // The only command of the scenario; it may arrive before POST /api/v1/commands has answered.
-      if (command.type === 'lock_screen' && !received.has(index)) received.set(index, at - enqueuedAt);
-    },
-  });
+  // The fleet runs in worker threads (about N/4 agents each, at most 4), each the real simulator with
+  // its own event loop: one thread working through 10,000 responses, results and new polls measured
+  // itself, not the server. Receipt times are Date.now() in each thread: the one machine clock.
+  const workerCount = Math.max(1, Math.min(AGENT_WORKERS, Math.ceil(n / 250)));
+  const workers = [];
+  for (let w = 0; w < workerCount; w++) {
+    const firstIndex = Math.floor((n * w) / workerCount);
+    const count = Math.floor((n * (w + 1)) / workerCount) - firstIndex;
+    const worker = new Worker(new URL('./agent-fanout-worker.js', import.meta.url), {
+      workerData: { server: run.server.base, token: enrollToken, count, firstIndex, concurrency: 4, waitSeconds: 60, proxyCertHeader: 'client-cert' },
+    });
+    const enrolled = new Promise((resolve, reject) => {
+      worker.once('error', reject);
+      worker.on('message', (message) => {
+        if (message.type === 'log') run.log(`  ${message.line}`);
+        else if (message.type === 'enrolled') resolve(message);
+        else if (message.type === 'received') {
+          // The only command of the scenario; it may arrive before POST /api/v1/commands has answered.
+          for (const [index, at] of message.received) if (!received.has(index)) received.set(index, at - enqueuedAt);
+        }
+      });
+    });
+    workers.push({ worker, enrolled });
+  }
+  const stopWorkers = async () => {
+    const reports = await Promise.all(
+      workers.map(
+        ({ worker }) =>
+          new Promise((resolve) => {
+            const timer = setTimeout(() => resolve({ failures: 0, errors: ['worker did not answer stop'] }), 10_000);
+            worker.on('message', (message) => {
+              if (message.type === 'stopped') {
+                clearTimeout(timer);
+                resolve(message);
+              }
+            });
+            worker.once('exit', () => resolve({ failures: 0, errors: [] }));
+            worker.postMessage({ type: 'stop' });
+          }),
+      ),
+    );
+    for (const { worker } of workers) await worker.terminate();
+    return reports;
+  };
+  try {
+    await Promise.all(workers.map((w) => w.enrolled));
+  } catch (error) {
+    await stopWorkers();
+    throw error;
+  }
   const enrollMs = performance.now() - enrollStarted;
   const ticks = await ticksPerSecond();
   const enrollCpu = (cpuTicks(run.server.pid) - cpuBefore) / ticks;
-  run.log(`  ${n.toLocaleString('en')} agents enrolled in ${fmt(enrollMs / 1000)} s (${fmt((enrollCpu * 1000) / n)} ms server CPU each)`);
+  run.log(
+    `  ${n.toLocaleString('en')} agents enrolled in ${fmt(enrollMs / 1000)} s by ${workerCount} worker threads (${fmt((enrollCpu * 1000) / n)} ms server CPU each)`,
+  );
+  let reports = [];
   try {
     // Every agent checks in, then opens its long poll: wait until the server holds them all (its open sockets).
     const sockets = () => {
@@ -1409,10 +1453,29 @@ async function agentFanout(run) {
       await sleep(250);
     }
     await sleep(1000);
-    const memory = memoryMb(run.server.pid);
-    run.log(`  holding ${last.toLocaleString('en')} open descriptors: RSS ${fmt(memory.rssMb)} MB`);
+    const atHold = memoryMb(run.server.pid);
+    const heapAtHold = await serverHeap(run);
+    run.log(
+      `  holding ${last.toLocaleString('en')} open descriptors: RSS ${fmt(atHold.rssMb)} MB (V8 heap used ${fmt(heapAtHold.heapUsedMb)} MB, external ${fmt(heapAtHold.externalMb)} MB)`,
+    );
+    // Right after the enrollment storm the heap still holds its garbage; V8 gives it back once the
+    // server is quiet. What holding the polls costs is the RSS once it has settled (the polls stay
+    // open meanwhile: they last 60 s, and the oldest are renewed as they expire).
+    let memory = atHold;
+    const settleSeconds = run.options.quick ? 1 : AGENT_SETTLE_SECONDS;
+    for (let i = 0; i < settleSeconds; i++) {
+      await sleep(1000);
+      const now = memoryMb(run.server.pid);
+      if (now.rssMb < memory.rssMb) memory = now;
+    }
+    const heap = await serverHeap(run);
+    const holding = sockets();
+    run.log(
+      `  after ${settleSeconds} s holding ${holding.toLocaleString('en')} descriptors: RSS ${fmt(memory.rssMb)} MB (V8 heap used ${fmt(heap.heapUsedMb)} MB, external ${fmt(heap.externalMb)} MB)`,
+    );
 
     // Polls opened in the last few seconds keep waiting; enqueue while all are open.
+    const outputBefore = run.server.output().length;
     enqueuedAt = Date.now();
     const response = await httpRequest(undefined, run.server.base, 'POST', '/api/v1/commands', {
       token: run.token,
@@ -1429,25 +1492,73 @@ async function agentFanout(run) {
       parseJson((await httpRequest(undefined, run.server.base, 'GET', `/api/v1/commands/${commandId}?limit=1`, { token: run.token })).text)?.command?.counts ??
       {};
     await sleep(2000);
-    const failed = simulation.agents.filter((a) => a.totalFailures > 0);
+    // The server's own account of the fan-out (its log line per wake-up): enqueue → last answer written.
+    const deliveries = run.server
+      .output()
+      .slice(Math.max(0, outputBefore - 2000))
+      .split('\n')
+      .map((line) => parseJson(line)?.agentDelivery)
+      .filter((d) => d && d.writtenAt >= enqueuedAt);
+    const serverSide = deliveries.length
+      ? {
+          wakeUps: deliveries.length,
+          pollsAnswered: deliveries.reduce((t, d) => t + d.polls, 0),
+          readMs: deliveries.reduce((t, d) => t + d.readMs, 0),
+          firstWokenMs: Math.min(...deliveries.map((d) => d.wokenAt)) - enqueuedAt,
+          lastHandedMs: Math.max(...deliveries.map((d) => d.handedAt ?? d.writtenAt)) - enqueuedAt,
+          lastWrittenMs: Math.max(...deliveries.map((d) => d.writtenAt)) - enqueuedAt,
+        }
+      : null;
+    if (serverSide)
+      run.log(
+        `  server: ${serverSide.pollsAnswered.toLocaleString('en')} polls answered in ${serverSide.wakeUps} wake-up(s), woken ${fmt(serverSide.firstWokenMs)} ms after the enqueue began, queue reads ${fmt(serverSide.readMs)} ms, last answer handed to its socket ${fmt(serverSide.lastHandedMs)} ms and written ${fmt(serverSide.lastWrittenMs)} ms after the enqueue began`,
+      );
+    const counts = await acknowledged();
+    reports = await stopWorkers();
     return {
       agents: n,
       received: received.size,
-      agentFailures: failed.reduce((total, a) => total + a.totalFailures, 0),
-      agentErrorSamples: [...new Set(failed.map((a) => a.lastError))].slice(0, 5),
+      agentFailures: reports.reduce((total, r) => total + r.failures, 0),
+      agentErrorSamples: [...new Set(reports.flatMap((r) => r.errors))].slice(0, 5),
       ...figures,
+      serverLastWrittenMs: serverSide?.lastWrittenMs ?? null,
+      serverReadMs: serverSide?.readMs ?? null,
+      serverWokenMs: serverSide?.firstWokenMs ?? null,
+      serverLastHandedMs: serverSide?.lastHandedMs ?? null,
+      serverWakeUps: serverSide?.wakeUps ?? null,
       rssMb: memory.rssMb,
+      rssAtHoldMb: atHold.rssMb,
+      settleSeconds,
+      heapUsedAtHoldMb: heapAtHold.heapUsedMb,
+      descriptorsAfterSettling: holding,
+      heapUsedMb: heap.heapUsedMb,
+      externalMb: heap.externalMb,
       openDescriptors: last,
       enqueueMs,
       deviceCount: body.command?.deviceCount ?? null,
-      counts: await acknowledged(),
+      counts,
       enrollSeconds: round(enrollMs / 1000, 1),
       enrollServerCpuMsPerAgent: round((enrollCpu * 1000) / n, 2),
+      simulatorThreads: workerCount,
       transport: 'HTTP/1.1 keep-alive, certificate in the trusted-proxy header (RFC 9440)',
-      note: 'latency = when the simulated agent read the command − just before POST /api/v1/commands, same clock',
+      note: 'latency = when the simulated agent read the command − just before POST /api/v1/commands (Date.now(), one machine clock across the simulator threads); serverLastWrittenMs = the server’s log of its last answer written, same clock',
     };
   } finally {
-    simulation.stop();
+    if (reports.length === 0) await stopWorkers();
+  }
+}
+
+/** The server's V8 heap from its Prometheus metrics (MB). */
+async function serverHeap(run) {
+  try {
+    const text = (await httpRequest(undefined, run.server.base, 'GET', '/metrics')).text;
+    const read = (name) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+    return {
+      heapUsedMb: round(read('steward_nodejs_heap_size_used_bytes') / 1048576, 1),
+      externalMb: round(read('steward_nodejs_external_memory_bytes') / 1048576, 1),
+    };
+  } catch {
+    return { heapUsedMb: null, externalMb: null };
   }
 }
 
@@ -2150,7 +2261,8 @@ async function main() {
       log(`\nSteward bench: agent-fanout on ${database.dialect}, ${n.toLocaleString('en')} simulated agents${options.quick ? ' (quick)' : ''}`);
       // Each open long poll is a descriptor in the server and one in this process.
       if (n > 1000) log(`  (needs ~${(n + 200).toLocaleString('en')} open files per process: ulimit -n is ${await fdLimit()})`);
-      const server = await startServer(database, () => ['--client-cert-header', 'client-cert']);
+      // At debug the server logs each wake-up's delivery (its own clock of the fan-out), which the scenario reads.
+      const server = await startServer(database, () => ['--client-cert-header', 'client-cert', '--log-level', 'debug']);
       cleanups.push(() => server.stop());
       const token = await createToken(database);
       context.database = { dialect: database.dialect, version: database.dialect === 'postgres' ? await postgresVersion(database.url) : null };

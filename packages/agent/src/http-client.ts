@@ -48,10 +48,16 @@ export class HttpClient {
   private readonly base: URL;
   private readonly transport: typeof http | typeof https;
   private readonly agent: http.Agent;
+  /** The RFC 9440 header value, encoded once (a simulator sends it on every call of every agent). */
+  private readonly proxyCert: string | undefined;
 
   constructor(private readonly options: ClientOptions) {
     this.base = new URL(options.server);
     this.transport = this.base.protocol === 'https:' ? https : http;
+    this.proxyCert =
+      this.base.protocol === 'http:' && options.proxyCertHeader && options.identity
+        ? `:${pemToDer(options.identity.certificatePem).toString('base64')}:`
+        : undefined;
     this.agent =
       options.agent ??
       (this.base.protocol === 'https:'
@@ -90,9 +96,7 @@ export class HttpClient {
       headers['content-type'] = 'application/json';
       headers['content-length'] = String(payload.length);
     }
-    if (this.base.protocol === 'http:' && this.options.proxyCertHeader && this.options.identity) {
-      headers[this.options.proxyCertHeader] = `:${pemToDer(this.options.identity.certificatePem).toString('base64')}:`;
-    }
+    if (this.proxyCert && this.options.proxyCertHeader) headers[this.options.proxyCertHeader] = this.proxyCert;
     const url = new URL(path, this.base);
     return new Promise((resolve, reject) => {
       const request = this.transport.request(url, { method, headers, agent: this.agent }, (response) => {

@@ -76,28 +76,41 @@ export async function main(argv: string[]): Promise<void> {
     .option('--proxy-cert-header <name>', 'over plain HTTP: send each certificate in this header, as a TLS-terminating proxy would')
     .option('--wait <seconds>', 'long-poll duration', '25')
     .option('--concurrency <n>', 'enrollments in flight at once', '16')
-    .action(async (options: { server: string; token: string; count: string; caFile?: string; proxyCertHeader?: string; wait: string; concurrency: string }) => {
-      const simulation = await simulate({
-        server: options.server.replace(/\/+$/, ''),
-        token: options.token,
-        count: Number(options.count),
-        ca: options.caFile ? fs.readFileSync(options.caFile, 'utf8') : undefined,
-        proxyCertHeader: options.proxyCertHeader,
-        waitSeconds: Number(options.wait),
-        concurrency: Number(options.concurrency),
-        log,
-        onCommand: (index, command) => log(`agent ${index}: ${command.type} ${command.id}`),
-      });
-      log(`${options.count} virtual agents enrolled in ${simulation.enrolledMs} ms; long polling (Ctrl-C stops)`);
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          simulation.stop();
-          resolve();
-        };
-        process.once('SIGTERM', stop);
-        process.once('SIGINT', stop);
-      });
-    });
+    .option('--first-index <n>', "the first virtual agent's number (several simulators on one server take separate ranges)", '0')
+    .action(
+      async (options: {
+        server: string;
+        token: string;
+        count: string;
+        caFile?: string;
+        proxyCertHeader?: string;
+        wait: string;
+        concurrency: string;
+        firstIndex: string;
+      }) => {
+        const simulation = await simulate({
+          server: options.server.replace(/\/+$/, ''),
+          token: options.token,
+          count: Number(options.count),
+          firstIndex: Number(options.firstIndex),
+          ca: options.caFile ? fs.readFileSync(options.caFile, 'utf8') : undefined,
+          proxyCertHeader: options.proxyCertHeader,
+          waitSeconds: Number(options.wait),
+          concurrency: Number(options.concurrency),
+          log,
+          onCommand: (index, command) => log(`agent ${index}: ${command.type} ${command.id}`),
+        });
+        log(`${options.count} virtual agents enrolled in ${simulation.enrolledMs} ms; long polling (Ctrl-C stops)`);
+        await new Promise<void>((resolve) => {
+          const stop = () => {
+            simulation.stop();
+            resolve();
+          };
+          process.once('SIGTERM', stop);
+          process.once('SIGINT', stop);
+        });
+      },
+    );
 
   await cli.parseAsync(argv);
 }

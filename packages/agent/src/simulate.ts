@@ -39,6 +39,8 @@ export interface SimulationOptions {
   server: string;
   token: string;
   count: number;
+  /** The first virtual agent's number (its hostname, serial, address): several simulators sharing one server each take their own range. */
+  firstIndex?: number;
   /** PEM roots for an https server. */
   ca?: string | undefined;
   /** Over plain HTTP, the trusted proxy header that carries each virtual agent's certificate. */
@@ -72,7 +74,7 @@ export async function simulate(options: SimulationOptions): Promise<Simulation> 
   const worker = async () => {
     while (next < options.count) {
       const index = next++;
-      const inventory = new VirtualInventory(index);
+      const inventory = new VirtualInventory((options.firstIndex ?? 0) + index);
       let enrolled: Awaited<ReturnType<typeof enroll>> | undefined;
       for (let attempt = 0; !enrolled; attempt++) {
         try {

@@ -27,6 +27,22 @@ export function createAgentAdapter(ctx: Context, log: FastifyBaseLogger): AgentA
   const polls = new LongPollRegistry({
     take: (deviceIds) => service.take(deviceIds),
     onError: (error) => log.warn({ err: error }, 'agent command delivery failed'),
+    // A fan-out to many agents is worth a line (the benchmark reads it); single deliveries only at debug.
+    onDelivered: (d) =>
+      log[d.polls >= 100 ? 'info' : 'debug'](
+        {
+          agentDelivery: {
+            polls: d.polls,
+            commands: d.commands,
+            wokenAt: d.wokenAt,
+            readMs: Math.round(d.readMs),
+            answeredAt: d.answeredAt,
+            writtenAt: d.writtenAt,
+            totalMs: d.writtenAt - d.wokenAt,
+          },
+        },
+        'agent long polls answered',
+      ),
   });
   const wake = (deviceIds: Iterable<string>) => polls.wake(deviceIds);
 

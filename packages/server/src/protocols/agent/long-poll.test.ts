@@ -1,5 +1,6 @@
+import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { LongPollRegistry } from './long-poll.js';
+import { type Delivery, LongPollRegistry } from './long-poll.js';
 
 /** A queue per device that `take` drains, counting reads. */
 function fakeQueue() {
@@ -91,6 +92,75 @@ describe('long-poll registry', () => {
     expect(await second).toEqual(['for-a']);
     // 1,201 devices woken together: three reads of up to 500, not 1,201.
     expect(queue.reads - before).toBe(3);
+    registry.close();
+  });
+
+  it('reports a delivery once the last of its answers has been written, and only its own answers', async () => {
+    const queue = fakeQueue();
+    const deliveries: Delivery[] = [];
+    const registry = new LongPollRegistry({ take: (ids) => queue.take(ids), sweepEveryMs: 10, onDelivered: (d) => deliveries.push(d) });
+    const responses = ['x', 'y', 'z'].map(() => new EventEmitter());
+    const polls = ['x', 'y', 'z'].map((id, i) =>
+      registry
+        .wait(id, 10_000, () => false)
+        .then((answer) => {
+          registry.written(responses[i] as EventEmitter);
+          return answer;
+        }),
+    );
+    await new Promise((r) => setTimeout(r, 5));
+    queue.queued.set('x', ['cx']);
+    queue.queued.set('y', ['cy']);
+    const before = Date.now();
+    registry.wake(['x', 'y', 'z']);
+    expect(await Promise.all(polls)).toEqual([['cx'], ['cy'], null]);
+    responses[0]?.emit('finish');
+    responses[1]?.emit('finish');
+    expect(deliveries).toEqual([]);
+    responses[2]?.emit('finish');
+    expect(deliveries).toHaveLength(1);
+    const [delivery] = deliveries;
+    expect(delivery).toMatchObject({ polls: 3, commands: 2 });
+    expect(delivery?.wokenAt).toBeGreaterThanOrEqual(before);
+    expect(delivery?.answeredAt).toBeGreaterThanOrEqual(delivery?.wokenAt ?? Number.POSITIVE_INFINITY);
+    expect(delivery?.handedAt).toBeGreaterThanOrEqual(delivery?.answeredAt ?? Number.POSITIVE_INFINITY);
+    expect(delivery?.writtenAt).toBeGreaterThanOrEqual(delivery?.handedAt ?? Number.POSITIVE_INFINITY);
+    // A later answer (the sweep's, at a poll's deadline) belongs to no delivery.
+    await new Promise((r) => setTimeout(r, 5));
+    const late = new EventEmitter();
+    expect(await registry.wait('w', 20, () => false)).toBeNull();
+    registry.written(late);
+    expect(late.listenerCount('finish')).toBe(0);
+    registry.close();
+  });
+
+  it('writes a delivered poll through its deliverNow callback in the delivery loop, before the promise settles', async () => {
+    const queue = fakeQueue();
+    const deliveries: Delivery[] = [];
+    const registry = new LongPollRegistry({ take: (ids) => queue.take(ids), sweepEveryMs: 10, onDelivered: (d) => deliveries.push(d) });
+    const order: string[] = [];
+    const response = new EventEmitter();
+    const poll = registry
+      .wait(
+        'a',
+        10_000,
+        () => false,
+        (commands) => {
+          order.push(`now:${JSON.stringify(commands)}`);
+          registry.written(response);
+        },
+      )
+      .then((answer) => {
+        order.push(`settled:${JSON.stringify(answer)}`);
+      });
+    await new Promise((r) => setTimeout(r, 5));
+    queue.queued.set('a', ['c1']);
+    registry.wake(['a']);
+    await poll;
+    expect(order).toEqual(['now:["c1"]', 'settled:["c1"]']);
+    response.emit('finish');
+    expect(deliveries).toHaveLength(1);
+    expect(deliveries[0]).toMatchObject({ polls: 1, commands: 1 });
     registry.close();
   });
 });

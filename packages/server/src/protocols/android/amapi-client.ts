@@ -1,6 +1,15 @@
 import { createSign } from 'node:crypto';
-import { androidmanagement, type androidmanagement_v1, auth } from '@googleapis/androidmanagement';
+import { createRequire } from 'node:module';
+import type { androidmanagement_v1 } from '@googleapis/androidmanagement';
 import { StewardError } from '../../core/errors.js';
+
+type GoogleClient = typeof import('@googleapis/androidmanagement');
+let google: GoogleClient | undefined;
+/** Google's client library (≈ 18 MB resident once loaded) is loaded the first time a server talks to AMAPI, not by every server. */
+function googleClient(): GoogleClient {
+  google ??= createRequire(import.meta.url)('@googleapis/androidmanagement') as GoogleClient;
+  return google;
+}
 
 export type Amapi = androidmanagement_v1.Androidmanagement;
 export type AmapiDevice = androidmanagement_v1.Schema$Device;
@@ -48,7 +57,7 @@ const b64url = (value: string | Buffer) => Buffer.from(value).toString('base64ur
  * refresh handler gives the same token caching and 401 retry while honouring `token_uri`.
  */
 export function serviceAccountAuth(account: ServiceAccount) {
-  const client = new auth.OAuth2();
+  const client = new (googleClient().auth.OAuth2)();
   client.refreshHandler = async () => {
     const now = Math.floor(Date.now() / 1000);
     const header = b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', ...(account.private_key_id ? { kid: account.private_key_id } : {}) }));
@@ -73,7 +82,7 @@ export function serviceAccountAuth(account: ServiceAccount) {
 
 /** Google's client pointed at `rootUrl` (Google's API or a stand-in); retries are ours (see `withRetry`). */
 export function createAmapi(rootUrl: string, account: ServiceAccount): Amapi {
-  return androidmanagement({ version: 'v1', rootUrl, auth: serviceAccountAuth(account), retry: false, timeout: 30_000 });
+  return googleClient().androidmanagement({ version: 'v1', rootUrl, auth: serviceAccountAuth(account), retry: false, timeout: 30_000 });
 }
 
 /** HTTP status of a failed call, from gaxios errors or our token errors. */
