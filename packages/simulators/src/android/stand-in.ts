@@ -101,6 +101,7 @@ export class AmapiStandIn {
   readonly violations: string[] = [];
   readonly faults: Fault[] = [];
   readonly pushes: { type: string; status: number; messageId: string }[] = [];
+  private nextMessageId = BigInt(Date.now()) * 1000n;
   latencyMs: number;
   commandDelayMs: number;
   /** How long a device takes to apply a new policy and report. */
@@ -299,8 +300,12 @@ export class AmapiStandIn {
     await this.report(device);
   }
 
-  /** Builds the Pub/Sub push request Google's topic would deliver, and sends it to the subscription. */
-  envelope(type: string, resource: unknown, messageId = String(BigInt(Date.now()) * 1000n + BigInt(Math.floor(Math.random() * 1000)))) {
+  /**
+   * Builds the Pub/Sub push request Google's topic would deliver, and sends it to the subscription.
+   * Message ids are unique like Pub/Sub's: a counter (time and a random suffix collided when many
+   * envelopes were built in the same millisecond, and Steward rightly dropped the second as a replay).
+   */
+  envelope(type: string, resource: unknown, messageId = String(this.nextMessageId++)) {
     return {
       message: {
         data: Buffer.from(JSON.stringify(resource)).toString('base64'),
