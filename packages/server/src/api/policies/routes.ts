@@ -258,49 +258,13 @@ export const policyRoutes: RouteModule = (app, ctx) => {
     },
   );
 
-  app.delete(
-    '/api/v1/policies/:id',
-    {
-      config: { auth: 'policies.write', action: 'policies.delete' },
-      schema: { tags: ['policies'], summary: 'Delete a policy (what it installed is removed)', params: IdParams, response: { 204: Type.Null() } },
-    },
-    async (request, reply) => {
-      const row = await ctx.policies.getPolicy(request.params.id);
-      if (!row) throw notFound('Policy');
-      request.auditTarget = { type: 'policy', id: row.id, details: { name: row.name } };
-      await ctx.policies.deletePolicy(row.id);
-      await kick();
-      return reply.code(204).send(null);
-    },
-  );
-
-  app.put(
-    '/api/v1/policies/:id/assignments',
-    {
-      config: { auth: 'policies.write', action: 'policies.assign' },
-      schema: {
-        tags: ['policies'],
-        summary: 'Set the groups (static or smart) a policy is assigned to',
-        params: IdParams,
-        body: Assignments,
-        response: { 200: Assignments },
-      },
-    },
-    async (request) => {
-      const { id } = request.params;
-      const groupIds = [...new Set(request.body.groupIds)];
-      request.auditTarget = { type: 'policy', id, details: { groupIds } };
-      if (!(await ctx.policies.getPolicy(id))) throw notFound('Policy');
-      await checkGroups(groupIds);
-      await ctx.policies.setAssignments(
-        'policy',
-        id,
-        groupIds.map((groupId) => ({ groupId })),
-      );
-      await kick();
-      return { groupIds };
-    },
-  );
+  itemLifecycleRoutes({
+    kind: 'policy',
+    path: 'policies',
+    label: 'Policy',
+    deleteSummary: 'Delete a policy (what it installed is removed)',
+    assignSummary: 'Set the groups (static or smart) a policy is assigned to',
+  });
 
   app.get(
     '/api/v1/policies/:id/preview',
@@ -499,49 +463,61 @@ export const policyRoutes: RouteModule = (app, ctx) => {
     },
   );
 
-  app.delete(
-    '/api/v1/profiles/:id',
-    {
-      config: { auth: 'policies.write', action: 'profiles.delete' },
-      schema: { tags: ['profiles'], summary: 'Delete a raw profile (devices remove it)', params: IdParams, response: { 204: Type.Null() } },
-    },
-    async (request, reply) => {
-      const row = await ctx.policies.getProfile(request.params.id);
-      if (!row) throw notFound('Profile');
-      request.auditTarget = { type: 'profile', id: row.id, details: { name: row.name } };
-      await ctx.policies.deleteProfile(row.id);
-      await kick();
-      return reply.code(204).send(null);
-    },
-  );
+  itemLifecycleRoutes({
+    kind: 'profile',
+    path: 'profiles',
+    label: 'Profile',
+    deleteSummary: 'Delete a raw profile (devices remove it)',
+    assignSummary: 'Set the groups a raw profile is assigned to',
+  });
 
-  app.put(
-    '/api/v1/profiles/:id/assignments',
-    {
-      config: { auth: 'policies.write', action: 'profiles.assign' },
-      schema: {
-        tags: ['profiles'],
-        summary: 'Set the groups a raw profile is assigned to',
-        params: IdParams,
-        body: Assignments,
-        response: { 200: Assignments },
+  /** DELETE /api/v1/{path}/:id and PUT /api/v1/{path}/:id/assignments: the same for policies and raw profiles. */
+  function itemLifecycleRoutes(item: {
+    kind: 'policy' | 'profile';
+    path: 'policies' | 'profiles';
+    label: string;
+    deleteSummary: string;
+    assignSummary: string;
+  }) {
+    const find = (id: string) => (item.kind === 'policy' ? ctx.policies.getPolicy(id) : ctx.policies.getProfile(id));
+    app.delete(
+      `/api/v1/${item.path}/:id`,
+      {
+        config: { auth: 'policies.write', action: `${item.path}.delete` },
+        schema: { tags: [item.path], summary: item.deleteSummary, params: IdParams, response: { 204: Type.Null() } },
       },
-    },
-    async (request) => {
-      const { id } = request.params;
-      const groupIds = [...new Set(request.body.groupIds)];
-      request.auditTarget = { type: 'profile', id, details: { groupIds } };
-      if (!(await ctx.policies.getProfile(id))) throw notFound('Profile');
-      await checkGroups(groupIds);
-      await ctx.policies.setAssignments(
-        'profile',
-        id,
-        groupIds.map((groupId) => ({ groupId })),
-      );
-      await kick();
-      return { groupIds };
-    },
-  );
+      async (request, reply) => {
+        const row = await find(request.params.id);
+        if (!row) throw notFound(item.label);
+        request.auditTarget = { type: item.kind, id: row.id, details: { name: row.name } };
+        await (item.kind === 'policy' ? ctx.policies.deletePolicy(row.id) : ctx.policies.deleteProfile(row.id));
+        await kick();
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.put(
+      `/api/v1/${item.path}/:id/assignments`,
+      {
+        config: { auth: 'policies.write', action: `${item.path}.assign` },
+        schema: { tags: [item.path], summary: item.assignSummary, params: IdParams, body: Assignments, response: { 200: Assignments } },
+      },
+      async (request) => {
+        const { id } = request.params;
+        const groupIds = [...new Set(request.body.groupIds)];
+        request.auditTarget = { type: item.kind, id, details: { groupIds } };
+        if (!(await find(id))) throw notFound(item.label);
+        await checkGroups(groupIds);
+        await ctx.policies.setAssignments(
+          item.kind,
+          id,
+          groupIds.map((groupId) => ({ groupId })),
+        );
+        await kick();
+        return { groupIds };
+      },
+    );
+  }
 };
 
 function factsOf(device: {
